@@ -1,0 +1,36 @@
+# djkb: `make run` sets everything up and serves the demo corpus; `make test` runs the tests.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DATA   ?= data
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install model ingest run test lint clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+model: install
+	$(BIN)/djkb build-model
+
+ingest: model
+	$(BIN)/djkb --data $(DATA) ingest corpus
+
+run: ingest
+	$(BIN)/djkb --data $(DATA) serve --host $(HOST) --port $(PORT)
+
+test: model
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) $(DATA)

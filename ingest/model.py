@@ -1,0 +1,77 @@
+"""The document model every other layer builds on.
+
+A `Document` is one source file after cleaning: its cleaned `text`, its metadata,
+an outline tree of `Section`s and an ordered list of `Passage`s. Offsets
+(`start`, `end`) always index `Document.text`, so a passage or quote can be
+located and highlighted in the full text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A node of the outline: 编/章/节/条, or 一、/1. in a work plan."""
+
+    key: str  # stable key within the document, e.g. "c2.a8" (chapter 2, article 8)
+    kind: str  # part | chapter | section | article | item | subitem | preamble
+    label: str  # the number as written: "第二章", "第八条", "一、", "3."
+    title: str  # heading text after the number ("党员"); "" for an article
+    start: int
+    end: int
+    children: tuple[Section, ...] = ()
+    passage_ids: tuple[str, ...] = ()  # passages that lie directly in this node
+
+    @property
+    def heading(self) -> str:
+        """The heading as a reader sees it: "第二章 党员", "第八条", "一、突出政治统领…"."""
+        if not self.title:
+            return self.label
+        sep = "" if self.label.endswith(("、", ".", "．", "）", ")")) else " "
+        return f"{self.label}{sep}{self.title}"
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """The unit we retrieve and cite: one article, one plan item, or a part of one."""
+
+    id: str
+    document_id: str
+    ordinal: int  # position in the document, from 0
+    text: str  # exactly Document.text[start:end]
+    start: int
+    end: int
+    heading_path: tuple[str, ...]  # headings from the outside in, without the title
+    citation: str  # 《标题》第二章 第八条 (2/3)
+    section_key: str = ""  # key of the innermost Section this passage belongs to
+    part: tuple[int, int] | None = None  # (k, n) when a long article was split
+    page: int | None = None  # page in the source file, for PDFs
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    """What the text says about itself."""
+
+    title: str
+    doc_type: str = ""  # 章程 | 条例 | 细则 | 规定 | 准则 | 意见 | 办法 | 通知 | 工作要点 | 计划 | …
+    issuer: str = ""
+    issued_line: str = ""  # the issuing/revision line as written, e.g. （2019年11月29日…修订）
+    dates: tuple[str, ...] = ()  # ISO dates found in the issuing line
+    revision_year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str
+    source: str  # the file name it came from
+    text: str  # cleaned text; all offsets refer to it
+    meta: DocumentMeta
+    outline: tuple[Section, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    content_hash: str = ""  # sha256 of the raw source bytes
+
+    @property
+    def title(self) -> str:
+        return self.meta.title

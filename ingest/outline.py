@@ -1,0 +1,302 @@
+"""Find the heading structure of one document and build its outline tree.
+
+Lines are matched against the numbering families of Chinese official writing,
+outermost first: 第X编 > 第X章 > 第X节 > 第X条 > 一、 > （一） > 1. > （1）, plus
+unnumbered headings such as 总纲, 总则 and 附则. Only a marker at the start of a line
+counts, so a cross-reference in running text (根据《…》第三条) is never a heading.
+
+Which families are headings is decided per document, because the same marker
+plays different roles: in a regulation 第X条 is the article we cite and （一）
+inside it is a list item; in a work plan without articles 一、 opens a section
+and 1. is an item. The rules:
+
+* numbers run in sequence within a family, restarting at 1 only under a new parent
+  where the convention allows it (节, and the list families); a match out of sequence
+  is ordinary text. A family needs two accepted lines to count at all, unless the one
+  line is a 第X marker followed by a space ("第一章　总则");
+* 编/章/节 are always headings. The unit (what a passage is cut around) is 第X条 if
+  the document has articles, otherwise the outermost list family whose lines read
+  like text rather than like headings. Families outside the unit are headings,
+  families inside it stay in the unit's text as list items.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+
+from ingest.model import Passage, Section
+from ingest.sentences import paragraph_spans
+
+# Sections whose whole text, marker line included, is cut into passages.
+UNIT_KINDS = frozenset({"article", "item"})
+
+_CN_DIGITS = {
+    char: value
+    for value, chars in enumerate(("零〇", "一", "二两", "三", "四", "五", "六", "七", "八", "九"))
+    for char in chars
+}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUMBER = r"(?P<num>[零〇一二两三四五六七八九十百千]+|\d+)"
+_SENTENCE_END = re.compile(r"[。！？；]")
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")  # "党　员" is spaced for looks only
+_HEADING_MAX_CHARS = 50
+_ITEM_TITLE_MAX_CHARS = 30
+# Right after "第X条" with no space these start a cross-reference ("第三条规定的…", "第五条、第六条"):
+_XREF_FOLLOWERS = frozenset("、，,。；：:的之所规至中和及或与第款项（(")
+_UNNUMBERED = frozenset({"总纲", "总则", "分则", "附则", "序言", "前言", "引言", "结束语"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Family:
+    prefix: str  # section key prefix: "c" and 2 give "c2"
+    pattern: re.Pattern[str]
+    kind: str  # Section.kind when the family is a heading
+    restarts: bool  # numbering may start again at 1 under a new parent
+    ordinal: bool  # written 第X…: a space after the marker is the mark of a real heading
+
+
+def _ordinal(prefix: str, unit: str, kind: str, *, restarts: bool) -> _Family:
+    return _Family(prefix, re.compile(rf"第{_NUMBER}{unit}"), kind, restarts, ordinal=True)
+
+
+def _listed(prefix: str, pattern: str) -> _Family:
+    return _Family(prefix, re.compile(pattern), "section", restarts=True, ordinal=False)
+
+
+_CN_NUMERAL = r"(?P<num>[一二三四五六七八九十百]+)"
+_ARABIC_NUMERAL = r"(?P<num>\d{1,3})"
+_PART = _ordinal("b", "编", "part", restarts=False)
+_CHAPTER = _ordinal("c", "章", "chapter", restarts=False)
+_SECTION = _ordinal("s", "节", "section", restarts=True)
+_ARTICLE = _ordinal("a", "条", "article", restarts=False)
+_CN = _listed("i", rf"{_CN_NUMERAL}、")
+_CN_PAREN = _listed("k", rf"[（(]{_CN_NUMERAL}[）)]")
+_ARABIC = _listed("n", rf"{_ARABIC_NUMERAL}[.．、](?!\d)")
+_ARABIC_PAREN = _listed("m", rf"[（(]{_ARABIC_NUMERAL}[）)]")
+
+_FAMILIES = (_PART, _CHAPTER, _SECTION, _ARTICLE, _CN, _CN_PAREN, _ARABIC, _ARABIC_PAREN)  # outermost first
+_STRUCTURAL = (_PART, _CHAPTER, _SECTION)
+_LISTS = (_CN, _CN_PAREN, _ARABIC, _ARABIC_PAREN)
+
+
+@dataclass(frozen=True, slots=True)
+class _Marker:
+    """A line that starts with a numbering marker (or is an unnumbered heading)."""
+
+    family: _Family | None  # None for an unnumbered heading such as 总纲
+    number: int
+    label: str
+    rest: str  # the line after the marker, stripped
+    start: int
+    end: int
+    separated: bool  # a space (or nothing) follows the marker
+
+    @property
+    def segment(self) -> str:
+        """This marker's part of a section key: "c2" for 第二章."""
+        assert self.family is not None
+        return f"{self.family.prefix}{self.number}"
+
+
+@dataclass(slots=True)
+class _Node:
+    key: str
+    kind: str
+    label: str
+    title: str
+    start: int
+    level: int
+    end: int = 0
+    children: list[_Node] = field(default_factory=list)
+
+    def freeze(self) -> Section:
+        children = tuple(child.freeze() for child in self.children)
+        return Section(self.key, self.kind, self.label, self.title, self.start, self.end, children)
+
+
+def build_outline(text: str, body_start: int = 0) -> tuple[Section, ...]:
+    """The outline of `text[body_start:]`, in document order.
+
+    Text before the first heading becomes a "preamble" section labelled 序言
+    (正文 when the document has no structure at all).
+    """
+    lines = paragraph_spans(text, body_start)
+    markers = _in_sequence([marker for span in lines if (marker := _match_line(text, *span))])
+    headings, unit = _roles(markers)
+    levels = {family: depth for depth, family in enumerate(headings, start=1)}
+    unnumbered_kind = headings[0].kind if headings else "chapter"
+    unit_level = max(len(headings), 1 if any(m.family is None for m in markers) else 0) + 1
+
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    unnumbered_count = 0
+    for marker in markers:
+        if marker.family is None:
+            unnumbered_count += 1
+            segment, level, kind = f"g{unnumbered_count}", 1, unnumbered_kind
+            label, title = _tidy(text[marker.start : marker.end]), ""
+        elif marker.family in levels:
+            segment, level, kind = marker.segment, levels[marker.family], marker.family.kind
+            label, title = marker.label, _tidy(marker.rest)
+        elif marker.family is unit:
+            segment, level = marker.segment, unit_level
+            kind = "article" if unit is _ARTICLE else "item"
+            label, title = marker.label, "" if unit is _ARTICLE else _short_title(marker.rest)
+        else:
+            continue  # a list item inside a unit: stays in the unit's text
+        while stack and stack[-1].level >= level:
+            _close(stack.pop(), marker.start, text)
+        parent = stack[-1] if stack else None
+        key = f"{parent.key}.{segment}" if parent else segment
+        node = _Node(key, kind, label, title, marker.start, level)
+        (parent.children if parent else roots).append(node)
+        stack.append(node)
+    while stack:
+        _close(stack.pop(), len(text), text)
+
+    outline = tuple(node.freeze() for node in roots)
+    first = outline[0].start if outline else len(text)
+    preamble = paragraph_spans(text, body_start, first)
+    if not preamble:
+        return outline
+    label = "序言" if outline else "正文"
+    return (Section("pre", "preamble", label, "", preamble[0][0], preamble[-1][1]), *outline)
+
+
+def heading_line(section: Section, text: str) -> tuple[int, int] | None:
+    """Span of the heading line a section opens with; None for units and the preamble.
+
+    A unit's marker line is part of its text ("第八条　…"); the preamble has no written heading.
+    """
+    if section.kind in UNIT_KINDS or section.kind == "preamble":
+        return None
+    newline = text.find("\n", section.start, section.end)
+    return section.start, section.end if newline < 0 else newline
+
+
+def iter_sections(outline: Sequence[Section]) -> Iterator[Section]:
+    """All sections, depth first, in document order."""
+    for section in outline:
+        yield section
+        yield from iter_sections(section.children)
+
+
+def attach_passage_ids(outline: Sequence[Section], passages: Sequence[Passage]) -> tuple[Section, ...]:
+    """The outline with each section's passage_ids filled from the passages' section keys."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for passage in passages:
+        by_key[passage.section_key].append(passage.id)
+
+    def attach(section: Section) -> Section:
+        children = tuple(attach(child) for child in section.children)
+        return replace(section, children=children, passage_ids=tuple(by_key.get(section.key, ())))
+
+    return tuple(attach(section) for section in outline)
+
+
+def is_marker_line(line: str) -> bool:
+    """Whether a line starts like a heading, article or list item (sequence not checked)."""
+    return _match_line(line, 0, len(line)) is not None
+
+
+def _match_line(text: str, start: int, end: int) -> _Marker | None:
+    line = text[start:end]
+    if "".join(line.split()) in _UNNUMBERED:
+        return _Marker(None, 0, "", "", start, end, separated=True)
+    for family in _FAMILIES:
+        if match := family.pattern.match(line):
+            after = line[match.end() :]
+            rest = after.strip()
+            separated = not rest or after[0].isspace()
+            marker = _Marker(family, _parse_number(match["num"]), match.group(), rest, start, end, separated)
+            return marker if _plausible(marker) else None
+    return None
+
+
+def _plausible(marker: _Marker) -> bool:
+    """Shape checks that reject a marker before its number is even looked at."""
+    if marker.family in _STRUCTURAL:
+        return _looks_like_heading(marker)
+    if marker.family is _ARTICLE:
+        return marker.separated or marker.rest[0] not in _XREF_FOLLOWERS
+    return bool(marker.rest)
+
+
+def _looks_like_heading(marker: _Marker) -> bool:
+    return marker.end - marker.start <= _HEADING_MAX_CHARS and not _SENTENCE_END.search(marker.rest)
+
+
+def _in_sequence(candidates: list[_Marker]) -> list[_Marker]:
+    """The candidates whose numbers run in sequence, family by family, outermost first.
+
+    A family's numbering may restart at 1 only after an accepted marker of an outer
+    family (a new parent). A 第X marker followed by a space may also skip ahead, so one
+    gap in the source does not swallow every later article.
+    """
+    accepted = [marker for marker in candidates if marker.family is None]
+    for family in _FAMILIES:
+        boundaries = sorted(marker.start for marker in accepted)  # outer markers accepted so far
+        own: list[_Marker] = []
+        last, last_start = 0, -1
+        for marker in (m for m in candidates if m.family is family):
+            outer_since_last = bisect.bisect_left(boundaries, marker.start) - bisect.bisect_right(
+                boundaries, last_start
+            )
+            if (
+                marker.number == last + 1
+                or (marker.number == 1 and outer_since_last > 0 and family.restarts)
+                or (family.ordinal and marker.separated and marker.number > last)
+            ):
+                own.append(marker)
+                last, last_start = marker.number, marker.start
+        if len(own) >= 2 or (len(own) == 1 and family.ordinal and own[0].separated):
+            accepted.extend(own)  # one match alone counts only in the unmistakable form "第一章　…"
+    return sorted(accepted, key=lambda marker: marker.start)
+
+
+def _roles(markers: list[_Marker]) -> tuple[list[_Family], _Family | None]:
+    """Heading families (outermost first) and the unit family of one document."""
+    present = [family for family in _FAMILIES if any(m.family is family for m in markers)]
+    headings = [family for family in present if family in _STRUCTURAL]
+    if _ARTICLE in present:
+        return headings, _ARTICLE
+    for family in (family for family in present if family in _LISTS):
+        lines = [marker for marker in markers if marker.family is family]
+        if 2 * sum(map(_looks_like_heading, lines)) < len(lines):
+            return headings, family  # mostly full sentences: these are the items
+        headings.append(family)
+    return headings, None
+
+
+def _close(node: _Node, end: int, text: str) -> None:
+    while end > node.start and text[end - 1].isspace():
+        end -= 1
+    node.end = end
+
+
+def _tidy(heading: str) -> str:
+    return _CJK_GAP.sub("", heading.strip())
+
+
+def _short_title(rest: str) -> str:
+    """An item's first sentence, as its title: "严肃党内政治生活。严格执行…" gives "严肃党内政治生活"."""
+    first = rest.split("。", 1)[0]
+    return first if len(first) <= _ITEM_TITLE_MAX_CHARS else first[:_ITEM_TITLE_MAX_CHARS] + "…"
+
+
+def _parse_number(numeral: str) -> int:
+    """123 or 一百二十三 (also 十一, 一百零一) as an int."""
+    if numeral.isascii():
+        return int(numeral)
+    total = digit = 0
+    for char in numeral:
+        if char in _CN_UNITS:
+            total += (digit or 1) * _CN_UNITS[char]
+            digit = 0
+        else:
+            digit = _CN_DIGITS[char]
+    return total + digit
