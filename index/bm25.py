@@ -7,7 +7,7 @@ tens of thousands of passages.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -37,11 +37,18 @@ class Bm25:
         )
         self.n_docs = n_docs
 
-    def scores(self, query: Sequence[str]) -> np.ndarray:
-        """BM25 score of every document for the query (repeated query terms count once each time)."""
-        counts = Counter(t for t in query if t in self.vocab)
-        if not counts:
+    def scores(self, terms: Mapping[str, float]) -> np.ndarray:
+        """BM25 score of every document for weighted query terms."""
+        known = {t: w for t, w in terms.items() if t in self.vocab}
+        if not known:
             return np.zeros(self.n_docs, dtype=np.float32)
-        cols = [self.vocab[t] for t in counts]
-        qweights = np.array(list(counts.values()), dtype=np.float32)
-        return np.asarray(self.matrix[:, cols] @ qweights).ravel()
+        cols = [self.vocab[t] for t in known]
+        return np.asarray(self.matrix[:, cols] @ np.array(list(known.values()), dtype=np.float32)).ravel()
+
+    def coverage(self, terms: Sequence[str]) -> np.ndarray:
+        """Share of `terms` that occur in each document."""
+        cols = [self.vocab[t] for t in terms if t in self.vocab]
+        if not terms or not cols:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        present = (self.matrix[:, cols] > 0).astype(np.float32)
+        return np.asarray(present.sum(axis=1)).ravel() / len(terms)

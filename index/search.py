@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from pathlib import Path
 
@@ -10,18 +11,19 @@ import numpy as np
 from index.bm25 import Bm25
 from index.dense import DenseIndex
 from index.embedder import Embedder
+from index.enumerations import enumeration_match, enumerations
+from index.fusion import fuse
 from index.generations import DB_FILE, DENSE_FILE
 from index.highlight import term_spans
 from index.model import Hit
 from index.phrase import phrase_spans
 from index.store import Store
-from index.tokenize import query_tokens, tokenize
+from index.tokenize import key_terms, query_terms, tokenize
 from ingest.model import Passage
 
 MODES = ("hybrid", "lexical", "dense", "phrase")
 HEADING_WEIGHT = 0.5  # title and heading words count, but less than the passage's own words
-RRF_K = 60
-CANDIDATES = 100  # per retriever, before fusion
+DENSE_CANDIDATES = 400  # nearest sentence units looked at per query
 
 
 class Searcher:
@@ -41,6 +43,7 @@ class Searcher:
         self.heading = Bm25(
             [tokenize(" ".join((self.titles[p.document_id], *p.heading_path))) for p in self.passages]
         )
+        self.enumerations = [enumerations(p.text) for p in self.passages]
         self.dense = DenseIndex(generation / DENSE_FILE)
         self.unit_rows = np.array([self._row[pid] for pid in self.store.unit_passages()], dtype=np.int64)
 
@@ -50,14 +53,21 @@ class Searcher:
     # --- retrievers: each returns a score per passage row (higher is better, 0 = no match) ---
 
     def lexical_scores(self, query: str) -> np.ndarray:
-        terms = query_tokens(query)
+        terms = query_terms(query)
         return self.body.scores(terms) + HEADING_WEIGHT * self.heading.scores(terms)
+
+    def coverage(self, query: str) -> np.ndarray:
+        """Share of the query's key words found in each passage: all of them together is strong evidence."""
+        return self.body.coverage(key_terms(query))
+
+    def enumeration_scores(self, query: str) -> np.ndarray:
+        return np.array([enumeration_match(query, found) for found in self.enumerations], dtype=np.float32)
 
     def dense_scores(self, query: str) -> np.ndarray:
         """Cosine of each passage's best unit; passages with no unit among the candidates get 0."""
         scores = np.zeros(len(self.passages), dtype=np.float32)
         vector = self.embedder.embed_queries([query])[0]
-        rows, sims = self.dense.search(vector, CANDIDATES * 4)
+        rows, sims = self.dense.search(vector, DENSE_CANDIDATES)
         for row, sim in zip(rows, sims, strict=True):
             if row >= 0:
                 p = self.unit_rows[row]
@@ -82,7 +92,12 @@ class Searcher:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
         if mode == "hybrid":
-            scores = _rrf([self.lexical_scores(query), self.dense_scores(query)])
+            scores = fuse(
+                self.lexical_scores(query),
+                self.dense_scores(query),
+                self.coverage(query),
+                self.enumeration_scores(query),
+            )
         elif mode == "lexical":
             scores = self.lexical_scores(query)
         elif mode == "dense":
@@ -112,7 +127,7 @@ class Searcher:
         if mode == "phrase":
             highlights = phrase_spans(passage.text, query)
         else:
-            highlights = term_spans(passage.text, [t for t in query_tokens(query) if len(t) > 1])
+            highlights = term_spans(passage.text, [t for t in query_terms(query) if len(t) > 1])
         return Hit(
             passage=passage,
             document_title=self.titles[passage.document_id],
@@ -122,18 +137,5 @@ class Searcher:
         )
 
 
-def _rrf(score_lists: list[np.ndarray]) -> np.ndarray:
-    """Reciprocal rank fusion over the top CANDIDATES of each retriever."""
-    fused = np.zeros(len(score_lists[0]), dtype=np.float64)
-    for scores in score_lists:
-        order = np.argsort(-scores, kind="stable")[:CANDIDATES]
-        for rank, row in enumerate(order):
-            if scores[row] > 0:
-                fused[row] += 1.0 / (RRF_K + rank + 1)
-    return fused
-
-
 def _meta_field(meta_json: str, key: str) -> str:
-    import json
-
     return json.loads(meta_json).get(key, "")

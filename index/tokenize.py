@@ -57,33 +57,53 @@ def _tokenizer() -> jieba.Tokenizer:
     return tokenizer
 
 
-def tokenize(text: str) -> list[str]:
-    """Words plus every dictionary sub-word inside them, lower-cased, noise removed.
+SUBWORD_WEIGHT = 0.5  # a sub-word (党员 inside 预备党员) is weaker evidence than the word itself
+EXPANSION_WEIGHT = 0.6  # the documents' wording for a colloquial form, added to the query
+CHAR_WEIGHT = 0.3  # a one-character word (会, 走) is mostly grammar, rarely the topic
 
-    jieba's own search mode only adds 2- and 3-character sub-words, so 主题党日 would not be
-    found inside 主题党日活动; we add dictionary sub-words of every length.
-    """
-    tokenizer = _tokenizer()
+
+def _words(text: str) -> list[str]:
     with _lock:  # jieba's lazy structures are not thread-safe
-        words = tokenizer.lcut(text)
-    tokens: list[str] = []
-    for word in words:
-        if _NOISE.match(word):
-            continue
-        for size in range(2, len(word)):
-            for i in range(len(word) - size + 1):
-                if tokenizer.FREQ.get(word[i : i + size]):
-                    tokens.append(word[i : i + size].lower())
-        tokens.append(word.lower())
-    return tokens
+        words = _tokenizer().lcut(text)
+    return [w.lower() for w in words if not _NOISE.match(w)]
 
 
-def query_tokens(query: str) -> list[str]:
-    """Tokens of a query: intent words dropped, colloquial forms expanded to the documents' wording."""
-    tokens = [t for t in tokenize(query) if t not in stopwords()]
-    expanded = list(tokens)
+def _subwords(word: str) -> list[str]:
+    """Dictionary words inside `word`, of every length (jieba's search mode stops at three characters,
+    so 主题党日 would not be found inside 主题党日活动)."""
+    freq = _tokenizer().FREQ
+    return [
+        word[i : i + size]
+        for size in range(2, len(word))
+        for i in range(len(word) - size + 1)
+        if freq.get(word[i : i + size])
+    ]
+
+
+def tokenize(text: str) -> list[str]:
+    """Index tokens: every word plus every dictionary sub-word inside it, lower-cased, noise removed."""
+    return [token for word in _words(text) for token in (*_subwords(word), word)]
+
+
+def query_terms(query: str) -> dict[str, float]:
+    """Weighted query terms: intent words dropped, sub-words and expansions weaker than the words typed."""
+    weights: dict[str, float] = {}
+
+    def add(term: str, weight: float) -> None:
+        if term not in stopwords():
+            weights[term] = max(weights.get(term, 0.0), weight)
+
     table = synonyms()
-    for token in tokens:
-        for wording in table.get(token, ()):
-            expanded.extend(t for t in tokenize(wording) if t not in stopwords())
-    return expanded
+    for word in _words(query):
+        add(word, 1.0 if len(word) > 1 else CHAR_WEIGHT)
+        for sub in _subwords(word):
+            add(sub, SUBWORD_WEIGHT)
+        for wording in table.get(word, ()):
+            for expanded in _words(wording):
+                add(expanded, EXPANSION_WEIGHT)
+    return weights
+
+
+def key_terms(query: str) -> list[str]:
+    """The words a member typed that carry the topic (for coverage and highlighting)."""
+    return [w for w in dict.fromkeys(_words(query)) if w not in stopwords() and len(w) > 1]

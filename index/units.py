@@ -45,5 +45,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def dense_units(document: Document) -> list[tuple[Unit, str]]:
     """Each unit with the text the model embeds."""
     return [
-        (Unit(p.id, start, end), p.text[start:end]) for p in document.passages for start, end in sentence_spans(p.text)
+        (Unit(p.id, start, end), p.text[start:end])
+        for p in document.passages
+        for start, end in sentence_spans(p.text)
     ]

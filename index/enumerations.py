@@ -1,0 +1,63 @@
+"""Counted enumerations: 「四个…」 asked, 「政治合格、执行纪律合格、品德合格、发挥作用合格」 found.
+
+Party texts love numbered slogans (两个维护, 五个学, 四个服从); members ask for them by their
+count. A run of parallel items joined by 、 that share a first or last character is such an
+enumeration; a query naming a count (四个…, 五个…, 3个…) prefers passages holding an
+enumeration of exactly that many items.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_COUNT = re.compile(r"([一两二三四五六七八九十]|\d{1,2})个")
+# Items: short runs of CJK characters (quotes allowed) separated by 、
+_RUN = re.compile(r"[“”\u4e00-\u9fff]{1,12}(?:、[“”\u4e00-\u9fff]{1,12})+")
+MIN_ITEMS = 3  # two items joined by 、 are too common to signal a slogan
+MAX_ITEMS = 12
+
+
+def query_count(query: str) -> int | None:
+    match = _COUNT.search(query)
+    if match is None:
+        return None
+    number = match.group(1)
+    return int(number) if number.isdigit() else _DIGITS[number]
+
+
+def _shared(items: list[str]) -> str:
+    """The character all items share at their end (…合格、…合格) or start (有主题、有主讲), or "".
+
+    The items inside the run decide; the first item may carry the words leading into the list
+    (开展“有主题) and the last the words after it (有收获”的主题党日活动), so they only have to
+    contain that character.
+    """
+    inner = items[1:-1] if len(items) > 2 else items
+    if len({i[-1] for i in inner}) == 1 and all(inner[0][-1] in i for i in (items[0], items[-1])):
+        return inner[0][-1]
+    if len({i[0] for i in inner}) == 1 and all(inner[0][0] in i for i in (items[0], items[-1])):
+        return inner[0][0]
+    return ""
+
+
+def enumerations(text: str) -> set[tuple[int, str]]:
+    """(size, shared character) of each parallel enumeration in `text`."""
+    found = set()
+    for match in _RUN.finditer(text):
+        items = [i for i in (part.strip("“”") for part in match.group(0).split("、")) if i]
+        if MIN_ITEMS <= len(items) <= MAX_ITEMS and (shared := _shared(items)):
+            found.add((len(items), shared))
+    return found
+
+
+def enumeration_match(query: str, found: set[tuple[int, str]]) -> float:
+    """1 for an enumeration of the asked size whose shared character the query uses (四个…合格),
+    0.5 for the right size alone, else 0."""
+    count = query_count(query)
+    if count is None:
+        return 0.0
+    sizes = [shared for size, shared in found if size == count]
+    if not sizes:
+        return 0.0
+    return 1.0 if any(shared in query for shared in sizes) else 0.5

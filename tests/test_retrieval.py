@@ -1,0 +1,75 @@
+"""Retrieval quality and search modes, on the real model and the real documents."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from api.cli import main
+from index.evaluate import load_questions
+
+# Acceptance thresholds on ../shared/eval/dev.jsonl (hybrid mode).
+R1, R5, MRR = 0.85, 0.97, 0.90
+
+
+@pytest.fixture(scope="module")
+def reports(library, dev_questions_path):
+    searcher = library.searcher()
+    from index.evaluate import evaluate
+
+    questions = load_questions(dev_questions_path)
+    return {
+        mode: evaluate(questions, lambda q, m=mode: [h.passage.text for h in searcher.search(q, mode=m)])
+        for mode in ("lexical", "dense", "hybrid")
+    }
+
+
+def test_hybrid_search_meets_the_dev_set_targets(reports):
+    hybrid = reports["hybrid"]
+    assert hybrid.recall[1] >= R1, hybrid.misses
+    assert hybrid.recall[5] >= R5, hybrid.misses
+    assert hybrid.mrr >= MRR, hybrid.misses
+
+
+def test_hybrid_beats_each_retriever_alone(reports):
+    assert reports["hybrid"].mrr > reports["lexical"].mrr
+    assert reports["hybrid"].mrr > reports["dense"].mrr
+
+
+def test_eval_command_prints_the_metrics(library, dev_questions_path, capsys):
+    args = ["--data", str(library.data_dir), "--model", str(library.model_path)]
+    assert main([*args, "eval", str(dev_questions_path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["n"] == 30
+    assert report["R@1"] >= R1 and report["R@5"] >= R5 and report["MRR@10"] >= MRR
+
+
+def test_phrase_mode_matches_exact_text_ignoring_spaces_and_width(library):
+    searcher = library.searcher()
+    hits = searcher.search("有主题、 有主讲", mode="phrase")
+    assert hits and all("有主题、有主讲" in h.passage.text for h in hits)
+    for hit in hits:
+        (start, end), *_ = hit.highlights
+        assert hit.passage.text[start:end] == "有主题、有主讲"
+    assert searcher.search("主题党日有主题无收获", mode="phrase") == []
+
+
+def test_document_and_type_filters_restrict_results(library):
+    searcher = library.searcher()
+    rows = {json.loads(r["meta"])["title"]: r["id"] for r in searcher.store.document_rows()}
+    charter = rows["中国共产党章程"]
+    hits = searcher.search("党员的义务", documents=[charter])
+    assert hits and {h.passage.document_id for h in hits} == {charter}
+    hits = searcher.search("党员的义务", doc_types=["条例"])
+    assert hits and {h.doc_type for h in hits} == {"条例"}
+
+
+def test_a_quiz_fragment_finds_its_slogan(library):
+    hits = library.searcher().search("守信念 讲奉献", top_k=3)
+    assert any("守信念" in h.passage.text and "讲奉献" in h.passage.text for h in hits)
+
+
+def test_the_charter_is_found_by_its_short_name(library):
+    hits = library.searcher().search("党章里关于党徽的规定", top_k=3)
+    assert hits[0].document_title == "中国共产党章程"
