@@ -24,7 +24,7 @@ def create_app(data_dir: Path, model_path: Path | None = None, *, warm: bool = T
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if warm:  # load the model and the index before the first member waits for them
-            await run_in_threadpool(kb.searcher)
+            await run_in_threadpool(kb.warm)
         yield
 
     app = FastAPI(

@@ -6,6 +6,7 @@ import hashlib
 import math
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,9 @@ class Embedder:
 
     def __init__(self, model: SentenceTransformer, model_path: Path) -> None:
         self.model = model
+        # Every model call runs on this one thread: torch's OpenMP pool is per calling thread, and
+        # the web server's request threads would each pay for a fresh pool (seconds per query).
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="djkb-model")
         self.model_path = model_path
         self.model_id = _model_id(model_path)
         dim = model.get_embedding_dimension()
@@ -71,14 +75,15 @@ class Embedder:
     def _embed(self, texts: Sequence[str], role: str, *, show_progress: bool) -> np.ndarray:
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
-        vectors = self.model.encode(
+        vectors = self._worker.submit(
+            self.model.encode,
             list(texts),
             prompt_name=self._prompt_names[role],
             batch_size=BATCH_SIZE,
             show_progress_bar=show_progress,
             convert_to_numpy=True,
             normalize_embeddings=True,  # a model without a Normalize module still gives unit vectors
-        )
+        ).result()
         return np.asarray(vectors, dtype=np.float32)
 
 

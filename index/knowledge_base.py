@@ -60,6 +60,12 @@ class KnowledgeBase:
                 log.info("loaded generation %s", live.name)
             return self._searcher
 
+    def warm(self) -> None:
+        """Load the model and the live index and run one query, so the first member does not wait."""
+        live = self.searcher()
+        if live is not None:
+            live.search("党员", top_k=1)
+
     def _stored_documents(self) -> list[tuple[Document, str]]:
         live = current_generation(self.data_dir)
         if live is None:
