@@ -13,7 +13,7 @@ from index.embed_cache import EmbeddingCache
 from index.embedder import Embedder
 from index.generations import DB_FILE, DENSE_FILE, embedding_cache_path, new_generation, publish
 from index.store import write_store
-from index.tokenize import tokenize
+from index.tokenize import lexicon_version, tokenize
 from index.units import dense_units
 from ingest.model import Document
 
@@ -44,7 +44,11 @@ def build_generation(
         documents,
         tokens,
         [(u.passage_id, u.start, u.end) for u, _ in units],
-        {"model_id": embedder.model_id, "created": time.strftime("%Y-%m-%dT%H:%M:%S")},
+        {
+            "model_id": embedder.model_id,
+            "lexicon": lexicon_version(),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        },
     )
     publish(data_dir, generation)
     return generation

@@ -18,7 +18,7 @@ from index.highlight import term_spans
 from index.model import Hit
 from index.phrase import phrase_spans
 from index.store import Store
-from index.tokenize import key_terms, query_terms, tokenize
+from index.tokenize import key_terms, lexicon_version, query_terms, tokenize
 from ingest.model import Passage
 
 MODES = ("hybrid", "lexical", "dense", "phrase")
@@ -38,7 +38,10 @@ class Searcher:
         docs = self.store.document_rows()
         self.titles = {r["id"]: _meta_field(r["meta"], "title") for r in docs}
         self.doc_types = {r["id"]: _meta_field(r["meta"], "doc_type") for r in docs}
-        tokens = dict(self.store.passage_tokens())
+        if self.store.info("lexicon") == lexicon_version():
+            tokens = dict(self.store.passage_tokens())
+        else:  # built with another dictionary: tokenise afresh so queries and passages agree
+            tokens = {p.id: tokenize(p.text) for p in self.passages}
         self.body = Bm25([tokens[p.id] for p in self.passages])
         self.heading = Bm25(
             [tokenize(" ".join((self.titles[p.document_id], *p.heading_path))) for p in self.passages]

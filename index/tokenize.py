@@ -7,6 +7,7 @@ wording for colloquial forms (支委会 → 支部委员会) via `expand_query`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -24,6 +25,15 @@ _lock = threading.Lock()
 def _data_lines(name: str) -> list[str]:
     text = (_DATA / name).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@cache
+def lexicon_version() -> str:
+    """Fingerprint of everything that decides tokens; stored tokens from another version are stale."""
+    digest = hashlib.sha1(jieba.__version__.encode())
+    for name in ("terms.txt", "stopwords.txt", "synonyms.tsv"):
+        digest.update((_DATA / name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @cache
