@@ -13,4 +13,27 @@ class Hit:
     document_title: str
     doc_type: str
     score: float
+    revision_year: int | None = None
+    current: bool = True  # False for an older revision of a document that has a newer one
     highlights: tuple[tuple[int, int], ...] = ()  # [start, end) of matched terms within passage.text
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One verbatim quote of an answer: always passage.text[start:end]."""
+
+    n: int  # the [n] marker in Answer.text, from 1
+    passage: Passage
+    document_title: str
+    quote: str
+    start: int  # offsets within passage.text
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    answered: bool  # False: the knowledge base holds no basis, text says so and citations is empty
+    text: str  # the quotes in 「…」 with their [n] markers; nothing else
+    citations: tuple[Citation, ...]
+    hits: tuple[Hit, ...]  # the passages retrieved, for reference (also when not answered)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from pathlib import Path
 
@@ -17,8 +16,9 @@ from index.generations import DB_FILE, DENSE_FILE
 from index.highlight import term_spans
 from index.model import Hit
 from index.phrase import phrase_spans
-from index.store import Store
+from index.store import Store, meta_from_json
 from index.tokenize import key_terms, lexicon_version, query_terms, tokenize
+from index.versions import superseded
 from ingest.model import Passage
 
 MODES = ("hybrid", "lexical", "dense", "phrase")
@@ -36,8 +36,10 @@ class Searcher:
         self.passages: list[Passage] = self.store.passages()
         self._row = {p.id: i for i, p in enumerate(self.passages)}
         docs = self.store.document_rows()
-        self.titles = {r["id"]: _meta_field(r["meta"], "title") for r in docs}
-        self.doc_types = {r["id"]: _meta_field(r["meta"], "doc_type") for r in docs}
+        self.metas = {r["id"]: meta_from_json(r["meta"]) for r in docs}
+        self.titles = {doc_id: meta.title for doc_id, meta in self.metas.items()}
+        self.doc_types = {doc_id: meta.doc_type for doc_id, meta in self.metas.items()}
+        self.superseded = superseded((r["id"], self.metas[r["id"]], r["ingested_at"]) for r in docs)
         if self.store.info("lexicon") == lexicon_version():
             tokens = dict(self.store.passage_tokens())
         else:  # built with another dictionary: tokenise afresh so queries and passages agree
@@ -91,7 +93,10 @@ class Searcher:
         mode: str = "hybrid",
         documents: Collection[str] | None = None,
         doc_types: Collection[str] | None = None,
+        include_superseded: bool = False,
     ) -> list[Hit]:
+        """Ranked passages; older revisions of a document only with `include_superseded`
+        (or when asked for by document ID)."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
         if mode == "hybrid":
@@ -107,23 +112,21 @@ class Searcher:
             scores = self.dense_scores(query)
         else:
             scores = self.phrase_scores(query)
-        allowed = self._filter(documents, doc_types)
-        if allowed is not None:
-            scores = np.where(allowed, scores, 0.0)
+        scores = np.where(self._allowed(documents, doc_types, include_superseded), scores, 0.0)
         order = [int(i) for i in np.argsort(-scores, kind="stable")[:top_k] if scores[i] > 0]
         return [self._hit(self.passages[i], float(scores[i]), query, mode) for i in order]
 
-    def _filter(
-        self, documents: Collection[str] | None, doc_types: Collection[str] | None
-    ) -> np.ndarray | None:
-        if not documents and not doc_types:
-            return None
+    def _allowed(
+        self, documents: Collection[str] | None, doc_types: Collection[str] | None, include_superseded: bool
+    ) -> np.ndarray:
         return np.array(
             [
                 (not documents or p.document_id in documents)
                 and (not doc_types or self.doc_types[p.document_id] in doc_types)
+                and (include_superseded or bool(documents) or p.document_id not in self.superseded)
                 for p in self.passages
-            ]
+            ],
+            dtype=bool,
         )
 
     def _hit(self, passage: Passage, score: float, query: str, mode: str) -> Hit:
@@ -135,10 +138,8 @@ class Searcher:
             passage=passage,
             document_title=self.titles[passage.document_id],
             doc_type=self.doc_types[passage.document_id],
+            revision_year=self.metas[passage.document_id].revision_year,
+            current=passage.document_id not in self.superseded,
             score=score,
             highlights=highlights,
         )
-
-
-def _meta_field(meta_json: str, key: str) -> str:
-    return json.loads(meta_json).get(key, "")

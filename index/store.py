@@ -52,7 +52,7 @@ def _passage_from_row(row: sqlite3.Row) -> Passage:
     )
 
 
-def _meta_from_json(text: str) -> DocumentMeta:
+def meta_from_json(text: str) -> DocumentMeta:
     data = json.loads(text)
     data["dates"] = tuple(data["dates"])
     return DocumentMeta(**data)
@@ -88,7 +88,7 @@ class Store:
             id=row["id"],
             source=row["source"],
             text=row["text"],
-            meta=_meta_from_json(row["meta"]),
+            meta=meta_from_json(row["meta"]),
             outline=tuple(_section_from_json(s) for s in json.loads(row["outline"])),
             passages=tuple(self.passages(doc_id)) if with_passages else (),
             content_hash=row["content_hash"],
