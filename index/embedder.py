@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from tqdm import tqdm
 
 # Importing model_build also puts the hub libraries offline (HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE) before
 # they are first imported, lazily, below; local_files_only=True is the guard that does not depend on order.
@@ -73,18 +74,24 @@ class Embedder:
         return self._embed(texts, "passage", show_progress=show_progress)
 
     def _embed(self, texts: Sequence[str], role: str, *, show_progress: bool) -> np.ndarray:
-        if not texts:
-            return np.empty((0, self.dim), dtype=np.float32)
-        vectors = self._worker.submit(
-            self.model.encode,
-            list(texts),
-            prompt_name=self._prompt_names[role],
-            batch_size=BATCH_SIZE,
-            show_progress_bar=show_progress,
-            convert_to_numpy=True,
-            normalize_embeddings=True,  # a model without a Normalize module still gives unit vectors
-        ).result()
-        return np.asarray(vectors, dtype=np.float32)
+        """Embed in batches, each its own job on the model thread, so that a query arriving during a
+        long ingest waits for one batch, not for the whole ingest."""
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
+        with tqdm(total=len(texts), desc="嵌入", unit="句", disable=not show_progress) as bar:
+            for i in range(0, len(order), BATCH_SIZE):
+                rows = order[i : i + BATCH_SIZE]
+                out[rows] = self._worker.submit(
+                    self.model.encode,
+                    [texts[r] for r in rows],
+                    prompt_name=self._prompt_names[role],
+                    batch_size=BATCH_SIZE,
+                    show_progress_bar=False,
+                    convert_to_numpy=True,
+                    normalize_embeddings=True,  # a model without a Normalize module still gives unit vectors
+                ).result()
+                bar.update(len(rows))
+        return out
 
 
 def _model_id(model_path: Path) -> str:
