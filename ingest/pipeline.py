@@ -2,38 +2,43 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.clean import clean_text
 from ingest.metadata import detect_metadata
-from ingest.model import Document, DocumentMeta
+from ingest.model import Document, DocumentMeta, Passage
 from ingest.outline import attach_passage_ids, build_outline
 from ingest.passages import build_passages
-
-_ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig also reads UTF-8 without a BOM
+from ingest.text import decode_text
 
 
 def read_text(path: Path) -> str:
-    """The text of a UTF-8 (with or without BOM) or GB18030 file.
+    """The text of a plain-text file (see `ingest.text.decode_text`).
 
-    Raises ValueError, in Chinese and naming the file, when it is neither or is empty.
+    Raises ValueError, in Chinese and naming the file, when it has no readable text.
     """
-    data = path.read_bytes()
-    for encoding in _ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if not text.strip():
-            raise ValueError(f"文件内容为空：{path.name}")
-        return text
-    raise ValueError(f"无法识别文件编码（应为 UTF-8 或 GB18030）：{path.name}")
+    try:
+        return decode_text(path.read_bytes())
+    except ValueError as exc:
+        raise ValueError(f"{exc}：{path.name}") from exc
 
 
-def build_document(raw_text: str, source: str, *, content_hash: str = "") -> Document:
-    """The document for `raw_text` read from the file named `source` (its stem is the fallback title)."""
+def build_document(
+    raw_text: str, source: str, *, content_hash: str = "", page_starts: Sequence[int] | None = None
+) -> Document:
+    """The document for `raw_text` read from the file named `source` (its stem is the fallback title).
+
+    `page_starts[k]` is the offset in the text where page k + 1 of the source starts; with
+    them each passage gets the page it starts on. Offsets into raw text would shift when
+    it is cleaned, so with `page_starts` the text must already be in clean form.
+    """
     text = clean_text(raw_text)
+    if page_starts is not None and text != raw_text:
+        raise ValueError("page_starts need a text in clean form: clean_text(raw_text) must equal raw_text")
     if not text:
         raise ValueError(f"文档没有正文：{source}")
     meta, meta_lines = detect_metadata(text, fallback_title=Path(source).stem)
@@ -41,6 +46,8 @@ def build_document(raw_text: str, source: str, *, content_hash: str = "") -> Doc
     outline = build_outline(text, body_start)
     doc_id = document_id(meta)
     passages = build_passages(text, outline, doc_id, meta.title)
+    if page_starts is not None:
+        passages = _with_pages(passages, page_starts)
     return Document(
         id=doc_id,
         source=source,
@@ -55,3 +62,8 @@ def build_document(raw_text: str, source: str, *, content_hash: str = "") -> Doc
 def document_id(meta: DocumentMeta) -> str:
     """Stable across re-ingests of the same version; a new revision gets a new id."""
     return hashlib.sha1(f"{meta.title}|{meta.revision_year or ''}".encode()).hexdigest()[:12]
+
+
+def _with_pages(passages: Sequence[Passage], page_starts: Sequence[int]) -> tuple[Passage, ...]:
+    """Each passage with the (1-based) page it starts on: the last page starting at or before it."""
+    return tuple(replace(p, page=max(1, bisect.bisect_right(page_starts, p.start))) for p in passages)

@@ -1,0 +1,165 @@
+"""PDF to text: the pages' text without running headers, footers and page numbers, hard wraps undone.
+
+A PDF exported from WPS or Word has no paragraphs, only lines: every line of the
+page is a line of text, each page repeats its header and footer, and a sentence
+runs on from one line, or one page, to the next. This module reads the pages and
+turns them back into the one-paragraph-per-line form of `ingest.clean`, and says
+where each page starts in that text.
+
+Page furniture is peeled from the top and the bottom of each page: lines that
+repeat at the edges of at least half of the pages (digits ignored, so "第3页"
+and "第4页" are one line) and page numbers in their usual forms. Two lines are
+joined when the first is a full line of the text column that does not end a
+sentence and the second does not open a heading, article or list item.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+from pypdf import PasswordType, PdfReader
+
+from ingest.clean import clean_text
+from ingest.outline import is_marker_line
+from ingest.text import is_readable
+
+DAMAGED = "PDF文件已损坏，无法读取"
+TRUNCATED = "PDF文件不完整（可能在下载或复制时被截断）"
+ENCRYPTED = "该PDF已加密，需要提供密码才能读取"
+WRONG_PASSWORD = "PDF密码不正确"
+NO_TEXT_LAYER = "该PDF没有文字层（可能是扫描件），需要先做OCR"
+UNREADABLE_TEXT_LAYER = "该PDF的文字层无法识别（字体缺少编码信息），需要先做OCR"
+
+_EOF_MARKER = b"%%EOF"
+_EOF_WINDOW = 2048  # a complete PDF ends with %%EOF, give or take trailing whitespace
+_EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be header or footer
+_RUNNING_SHARE = 0.5  # odd and even pages may carry different headers
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+# Page numbers after _furniture_key: whitespace gone, every number "#".
+_PAGE_NUMBER = re.compile(
+    r"[-—–－─]+#[-—–－─]+"  # — 3 —, -3-, - 3 -
+    r"|第#页(?:[,，/]?共#页)?|共#页[,，]?第#页"  # 第3页, 第3页 共9页
+    r"|#(?:/#)?"  # 3/9, and a bare 3
+    r"|(?i:page)#(?:(?i:of)#)?"
+)
+_SENTENCE_END = frozenset("。！？；：!?;:")
+_CLOSERS = "”’」』）)】〕》〉\"'"
+_FULL_LINE_SHARE = 0.85  # a hard-wrapped line fills the column, give or take a character
+_COLUMN_QUANTILE = 20  # the column is the width that 1 line in 20 reaches: robust to a few outliers
+
+
+def pdf_text(data: bytes, password: str | None = None) -> tuple[str, list[int]]:
+    """The text of a PDF in clean form, and the offset in it where each page starts."""
+    return join_pages(read_pages(data, password))
+
+
+def read_pages(data: bytes, password: str | None = None) -> list[str]:
+    """The raw text of each page; ValueError with a Chinese reason when the PDF cannot give it."""
+    if _EOF_MARKER not in data[-_EOF_WINDOW:]:
+        raise ValueError(TRUNCATED)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        locked = reader.is_encrypted and reader.decrypt(password or "") == PasswordType.NOT_DECRYPTED
+        pages = [] if locked else [page.extract_text() for page in reader.pages]
+    except Exception as exc:  # pypdf raises anything from KeyError to RecursionError on a damaged file
+        raise ValueError(DAMAGED) from exc
+    if locked:
+        raise ValueError(WRONG_PASSWORD if password else ENCRYPTED)
+    if not any(page.strip() for page in pages):
+        raise ValueError(NO_TEXT_LAYER)
+    if not is_readable("".join(pages)):
+        raise ValueError(UNREADABLE_TEXT_LAYER)
+    return pages
+
+
+def join_pages(pages: Sequence[str]) -> tuple[str, list[int]]:
+    """Pages' raw text as one clean text without page furniture, and where each page starts in it.
+
+    An empty page starts where the next text would; a page whose first line continues
+    the previous page's sentence starts in the middle of that line.
+    """
+    page_lines = [[line for line in clean_text(page).split("\n") if line] for page in pages]
+    running = _running_lines(page_lines)
+    bodies = [_strip_furniture(lines, running) for lines in page_lines]
+    column = _column_width([line for lines in bodies for line in lines])
+    parts: list[str] = []
+    starts: list[int] = []
+    length = 0
+    previous = ""
+    for lines in bodies:
+        if not lines:
+            starts.append(length)
+        for index, line in enumerate(lines):
+            separator = _separator(previous, line, column) if previous else ""
+            if index == 0:
+                starts.append(length + len(separator))
+            parts += (separator, line)
+            length += len(separator) + len(line)
+            previous = line
+    return "".join(parts), starts
+
+
+def _furniture_key(line: str) -> str:
+    """What a header, footer or page number has in common from page to page."""
+    return _SPACE.sub("", _DIGITS.sub("#", line))
+
+
+def _running_lines(page_lines: Sequence[Sequence[str]]) -> frozenset[str]:
+    """Keys of the lines found at the edges of at least half of the pages (and of two at least)."""
+    pages_with = Counter(
+        key
+        for lines in page_lines
+        for key in {_furniture_key(line) for line in [*lines[:_EDGE_LINES], *lines[-_EDGE_LINES:]]}
+    )
+    needed = max(2, math.ceil(_RUNNING_SHARE * len(page_lines)))
+    return frozenset(key for key, count in pages_with.items() if count >= needed)
+
+
+def _strip_furniture(lines: list[str], running: frozenset[str]) -> list[str]:
+    start = _furniture_count(lines, running)
+    end = len(lines) - _furniture_count(lines[start:][::-1], running)
+    return lines[start:end]
+
+
+def _furniture_count(lines: Sequence[str], running: frozenset[str]) -> int:
+    """How many lines, from the first on, are running lines or page numbers.
+
+    A page carries each running line once: a second copy is content, such as a
+    title that repeats the running header on the first page.
+    """
+    seen: set[str] = set()
+    for count, line in enumerate(lines):
+        key = _furniture_key(line)
+        if key in seen or not (key in running or _PAGE_NUMBER.fullmatch(key)):
+            return count
+        seen.add(key)
+    return len(lines)
+
+
+def _separator(previous: str, line: str, column: float) -> str:
+    """What goes between two lines: "" undoes a hard wrap, " " between Latin words, "\n" keeps the break."""
+    ends_sentence = previous.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
+    if ends_sentence or is_marker_line(line) or _width(previous) < _FULL_LINE_SHARE * column:
+        return "\n"
+    return " " if _is_latin(previous[-1]) and _is_latin(line[0]) else ""
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _column_width(lines: Sequence[str]) -> float:
+    """The width of a full line of the text column."""
+    widths = sorted((_width(line) for line in lines), reverse=True)
+    return widths[len(widths) // _COLUMN_QUANTILE] if widths else 0
+
+
+def _width(line: str) -> int:
+    """Display width: hanzi and Chinese punctuation count 2, Latin letters and digits 1."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WFA" else 1 for char in line)

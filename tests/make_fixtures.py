@@ -1,0 +1,346 @@
+"""Generate the document fixtures in tests/fixtures/, deterministically: `python -m tests.make_fixtures`.
+
+Every fixture carries the same fictional regulation, 《XX市机关党支部工作规则》, in
+the shape real files arrive in: a PDF laid out like a WPS export (running header,
+「— N —」 footers, lines wrapped at the column edge, sentences running across page
+breaks), an encrypted, an image-only and a truncated PDF, a Word file with a table
+and header/footer text, web pages wrapped in navigation, and GBK, UTF-16 and
+Markdown text files. The fixtures are committed; this script (and reportlab, with
+its built-in Adobe CID font STSong-Light) is only needed to change them.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from PIL import Image, ImageDraw
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen.canvas import Canvas
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+TITLE = "XX市机关党支部工作规则"
+ISSUED = "（2023年5月6日中共XX市直属机关工作委员会第5次委员会议通过，2023年6月1日起施行）"
+RUNNING_HEADER = "XX市直属机关党建工作制度汇编（2023年版）"
+PDF_PASSWORD = "djkb2023"
+DOCX_HEADER = "中共XX市直属机关工作委员会　内部资料"
+DOCX_FOOTER = "— 1 —"
+TABLE = (
+    ("序号", "工作事项", "时间要求", "责任人"),
+    ("1", "召开党员大会", "每季度一次", "党支部书记"),
+    ("2", "召开支部委员会", "每月一次", "党支部书记"),
+    ("3", "讲授党课", "每季度至少一次", "党支部委员"),
+)
+TABLE_AFTER_ARTICLE = "第七条"
+
+CHAPTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "第一章　总　　则",
+        (
+            "第一条　为了加强和改进市直机关党支部建设，提高党支部组织力，推动全面从严治党向基层延伸，"
+            "根据《中国共产党章程》和有关党内法规，结合本市机关实际，制定本规则。",
+            "第二条　本规则适用于市直机关各部门、各单位设立的党支部。市直机关工委负责本规则的组织实施"
+            "和监督检查，各部门机关党委负责具体指导。",
+            "第三条　党支部工作应当坚持以下原则：",
+            "（一）坚持政治引领，把党的政治建设摆在首位，教育引导党员干部自觉在思想上政治上行动上"
+            "同党中央保持高度一致；",
+            "（二）坚持围绕中心、服务大局，把党支部工作同机关业务工作一起谋划、一起部署、一起检查；",
+            "（三）坚持问题导向，聚焦党员队伍建设和机关作风建设中的突出问题，以钉钉子精神抓好整改落实。",
+        ),
+    ),
+    (
+        "第二章　组织设置",
+        (
+            "第四条　机关内设机构有正式党员三人以上的，应当单独成立党支部；正式党员不足三人的，"
+            "可以与相邻内设机构联合成立党支部，联合党支部所含内设机构一般不超过五个。",
+            "第五条　党支部委员会由党员大会选举产生，每届任期三年。党支部书记、副书记一般由内设机构"
+            "负责人中的党员担任，确有需要的可以由其他党员担任。",
+            "第六条　党支部委员会出现空缺的，应当在三个月内按照规定程序补选；因机构调整需要撤销或者"
+            "合并党支部的，由上级党组织在调整完成后一个月内作出决定并通报。",
+        ),
+    ),
+    (
+        "第三章　组织生活",
+        (
+            "第七条　党支部应当严格落实“三会一课”制度。党员大会一般每季度召开一次，支部委员会一般"
+            "每月召开一次，党小组会一般每月召开一次，党课每季度至少讲一次。",
+            "第八条　党支部每月相对固定一天开展主题党日活动，主题党日的内容应当结合学习教育安排、"
+            "重点工作任务和党员思想实际确定，避免形式单一、内容空泛，注重实际效果和党员参与程度。",
+            "第九条　党支部每年至少召开一次组织生活会，一般安排在第四季度，会前应当广泛征求意见、"
+            "开展谈心谈话，会上逐一开展批评和自我批评，会后制定整改措施并在一个月内向党员通报整改情况。",
+            "第十条　党支部每年开展一次民主评议党员，评议结果分为优秀、合格、基本合格和不合格四个等次，"
+            "评议结果应当作为党员教育管理和评先评优的重要依据。",
+        ),
+    ),
+    (
+        "第四章　监督保障",
+        (
+            "第十一条　市直机关工委每年对党支部工作情况进行一次考核，考核结果纳入部门党建工作责任制考核；"
+            "对工作成效突出的党支部予以通报表扬，对考核排名靠后的党支部进行约谈提醒。",
+            "第十二条　各部门应当保障党支部工作经费和活动场所，党支部工作经费从党费留存部分和部门公用经费"
+            "中列支，专款专用，接受审计监督。",
+        ),
+    ),
+    (
+        "第五章　附　　则",
+        (
+            "第十三条　本规则由中共XX市直属机关工作委员会负责解释。",
+            "第十四条　本规则自2023年6月1日起施行。",
+        ),
+    ),
+)
+
+
+def regulation_lines() -> list[str]:
+    """The regulation as plain text: title, issuing line, then headings and paragraphs."""
+    lines = [TITLE, ISSUED]
+    for heading, paragraphs in CHAPTERS:
+        lines += [heading, *paragraphs]
+    return lines
+
+
+# --- PDF ---------------------------------------------------------------------------
+
+_FONT = "STSong-Light"
+_BODY_SIZE = 14
+_CHARS_PER_LINE = 28  # the 公文 column: 28 characters of the body size
+_LEFT = 100
+_LINE_HEIGHT = 26
+_BODY_TOP = 750
+_BODY_BOTTOM = 90
+_NO_LINE_START = "，。、；：？！）》」”"  # closing punctuation never starts a line
+
+
+def wrap(paragraph: str, width: int) -> list[str]:
+    """Lines of at most `width` full-width characters, the first indented by two.
+
+    Digits and Latin letters take half a character, as in the fonts WPS uses; closing
+    punctuation never starts a line but stays on the line before, a little past the edge.
+    """
+    lines: list[str] = []
+    line, room = "", 2 * (width - 2)
+    for char in paragraph:
+        size = 1 if char.isascii() else 2
+        if size > room and char not in _NO_LINE_START:
+            lines.append(line)
+            line, room = "", 2 * width
+        line += char
+        room -= size
+    return [*lines, line]
+
+
+def _layout() -> list[list[tuple[str, str]]]:
+    """Pages of (style, text) lines: "title", "centre" or a body line ("indent" opens a paragraph)."""
+    styled: list[tuple[str, str]] = [("title", TITLE)]
+    styled += [("indent" if k == 0 else "body", line) for k, line in enumerate(wrap(ISSUED, _CHARS_PER_LINE))]
+    for heading, paragraphs in CHAPTERS:
+        styled.append(("centre", heading))
+        for paragraph in paragraphs:
+            lines = wrap(paragraph, _CHARS_PER_LINE)
+            styled += [("indent" if k == 0 else "body", line) for k, line in enumerate(lines)]
+    per_page = (_BODY_TOP - _BODY_BOTTOM) // _LINE_HEIGHT
+    return [styled[at : at + per_page] for at in range(0, len(styled), per_page)]
+
+
+def _pdf_bytes(*, password: str | None = None, scanned: bool = False) -> bytes:
+    pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
+    width, _ = A4
+    encrypt = StandardEncryption(password, ownerPassword="owner", strength=128) if password else None
+    buffer = io.BytesIO()
+    pdf = Canvas(buffer, pagesize=A4, invariant=1, encrypt=encrypt)
+    pages = _layout()
+    for number, lines in enumerate(pages, start=1):
+        if scanned:
+            _draw_scan(pdf, len(lines))
+        else:
+            _draw_page(pdf, lines, number, width)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _draw_page(pdf: Canvas, lines: list[tuple[str, str]], number: int, width: float) -> None:
+    pdf.setFont(_FONT, 10)
+    pdf.drawCentredString(width / 2, 800, RUNNING_HEADER)
+    pdf.line(_LEFT, 792, width - _LEFT, 792)
+    y = _BODY_TOP
+    for style, text in lines:
+        if style == "title":
+            pdf.setFont(_FONT, 20)
+            pdf.drawCentredString(width / 2, y, text)
+        elif style == "centre":
+            pdf.setFont(_FONT, _BODY_SIZE)
+            pdf.drawCentredString(width / 2, y, text)
+        else:
+            pdf.setFont(_FONT, _BODY_SIZE)
+            pdf.drawString(_LEFT + (2 * _BODY_SIZE if style == "indent" else 0), y, text)
+        y -= _LINE_HEIGHT
+    pdf.setFont(_FONT, 12)
+    footer = f"— {number} —"
+    # 公文 style: odd page numbers on the right, even ones on the left
+    if number % 2:
+        pdf.drawRightString(width - _LEFT, 50, footer)
+    else:
+        pdf.drawString(_LEFT, 50, footer)
+
+
+def _draw_scan(pdf: Canvas, line_count: int) -> None:
+    """A page as a scanner makes it: one image of grey bars where the lines would be, no text."""
+    image = Image.new("L", (595, 842), 255)
+    draw = ImageDraw.Draw(image)
+    for k in range(line_count):
+        top = 842 - _BODY_TOP + k * _LINE_HEIGHT
+        draw.rectangle((_LEFT, top, 595 - _LEFT, top + _BODY_SIZE), fill=60)
+    pdf.drawImage(ImageReader(image), 0, 0, width=595, height=842)
+
+
+# --- Word ----------------------------------------------------------------------------
+
+
+def _docx_bytes() -> bytes:
+    document = docx.Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = DOCX_HEADER
+    section.footer.paragraphs[0].text = DOCX_FOOTER
+    # WPS names its heading styles in Chinese
+    document.styles.add_style("标题 2", WD_STYLE_TYPE.PARAGRAPH).base_style = document.styles["Heading 2"]
+    title = document.add_paragraph(style="Title")
+    title.add_run("XX市机关党支部")
+    title.add_run().add_break()  # a title broken over two lines for looks
+    title.add_run("工作规则")
+    document.add_paragraph(ISSUED)
+    for number, (heading, paragraphs) in enumerate(CHAPTERS):
+        document.add_paragraph(heading, style="Heading 1" if number % 2 == 0 else "标题 2")
+        for paragraph in paragraphs:
+            document.add_paragraph(paragraph)
+            if paragraph.startswith(TABLE_AFTER_ARTICLE):
+                table = document.add_table(rows=len(TABLE), cols=len(TABLE[0]))
+                for row, values in zip(table.rows, TABLE, strict=True):
+                    for cell, value in zip(row.cells, values, strict=True):
+                        cell.text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _fixed_zip_times(buffer.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same archive with every entry dated 1980-01-01, so that reruns give identical bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info))
+    return out.getvalue()
+
+
+# --- web pages -----------------------------------------------------------------------
+
+_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>{title}_XX市直属机关工作委员会</title>
+<style>.nav li {{ display: inline; }}</style>
+<script>var notice = "第九十九条 本脚本文字不属于正文。"; window.onload = function () {{}};</script>
+</head>
+<body>
+<div class="header"><img src="logo.png" alt="XX市直属机关工作委员会">
+<ul class="nav"><li><a href="/">首页</a></li><li><a href="/gzdt/">工作动态</a></li>
+<li><a href="/zcfg/">政策法规</a></li><li><a href="/djyd/">党建园地</a></li>
+<li><a href="/lxwm/">联系我们</a></li></ul>
+</div>
+<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zcfg/">政策法规</a> &gt; 正文</div>
+<div class="main">
+<div class="article">
+{heading}
+<div class="info">发布时间：2023-05-08　来源：市直机关工委组织部　【字体：大 中 小】</div>
+<div class="content">
+{body}
+</div>
+<div class="tools">【打印本页】【关闭窗口】</div>
+<div class="bdsharebuttonbox share">分享到：<a class="bds_weixin">微信</a><a class="bds_tsina">微博</a>
+<a class="bds_qzone">QQ空间</a></div>
+</div>
+<div class="sidebar"><h3>热点推荐</h3><ul><li><a href="/a/1.html">市直机关召开党建工作推进会</a></li>
+<li><a href="/a/2.html">第三季度主题党日活动安排</a></li></ul></div>
+</div>
+<div class="footer"><p>版权所有：XX市直属机关工作委员会　地址：XX市人民路1号　邮编：100000</p>
+<p>网站标识码：1234000001　京ICP备12345678号</p></div>
+</body>
+</html>
+"""
+
+
+def _html(*, with_heading: bool) -> str:
+    paragraphs = []
+    for heading, lines in CHAPTERS:
+        paragraphs.append(f'<p style="text-align:center"><strong>{heading}</strong></p>')
+        items = [line for line in lines if line.startswith("（")]
+        for line in lines:
+            if line.startswith("（"):
+                continue
+            if line.endswith("："):  # a lead-in and its items in one <p>, one per line, as editors do
+                paragraphs.append("<p>" + "<br>".join([line, *items]) + "</p>")
+            else:
+                paragraphs.append(f"<p>{line}</p>")
+    heading = f"<h1>{TITLE}</h1>" if with_heading else ""
+    body = [f'<p style="text-align:center">{ISSUED}</p>', *paragraphs]
+    return _PAGE.format(title=TITLE, heading=heading, body="\n".join(body))
+
+
+# --- text files ----------------------------------------------------------------------
+
+WORK_PLAN_MD = """# 2023年XX机关党委工作要点
+
+2023年机关党建工作的总体要求是：坚持以党的政治建设为统领，全面提高机关党建质量。
+
+## 一、加强政治建设
+
+1. 深入学习贯彻党的二十大精神，把学习成果转化为推动工作的实际成效。
+2. 严格落实第一议题制度，及时跟进学习党中央重大决策部署。
+
+## 二、夯实基层基础
+
+1. **规范组织生活**。严格执行“三会一课”、主题党日、组织生活会等制度。
+2. 推进党支部标准化规范化建设，年内完成全部党支部达标验收。
+
+## 工作要求
+
+各党支部要对照本要点制定年度工作计划，于3月底前报机关党委备案。
+"""
+
+
+def write_all() -> list[Path]:
+    """Write every fixture and return their paths."""
+    FIXTURES.mkdir(exist_ok=True)
+    regulation = "\n".join(regulation_lines()) + "\n"
+    pdf = _pdf_bytes()
+    files = {
+        "regulation.pdf": pdf,
+        "regulation-encrypted.pdf": _pdf_bytes(password=PDF_PASSWORD),
+        "scanned.pdf": _pdf_bytes(scanned=True),
+        "truncated.pdf": pdf[: len(pdf) * 6 // 10],
+        "regulation.docx": _docx_bytes(),
+        "article.html": _html(with_heading=True).encode("utf-8"),
+        "untitled-article.htm": _html(with_heading=False).encode("utf-8"),
+        "regulation-gbk.txt": regulation.replace("\n", "\r\n").encode("gbk"),
+        "regulation-utf16.txt": regulation.encode("utf-16"),
+        "workplan.md": WORK_PLAN_MD.encode("utf-8"),
+    }
+    for name, data in files.items():
+        (FIXTURES / name).write_bytes(data)
+    return [FIXTURES / name for name in files]
+
+
+if __name__ == "__main__":
+    for path in write_all():
+        print(f"{path.relative_to(FIXTURES.parent.parent)}  {path.stat().st_size} bytes")
