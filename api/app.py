@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api import errors
-from api.routes import documents, health, search
+from api.routes import ask, documents, health, search
 from index.knowledge_base import KnowledgeBase
 
 log = logging.getLogger("djkb.api")
@@ -35,7 +35,7 @@ def create_app(data_dir: Path, model_path: Path | None = None, *, warm: bool = T
     )
     app.state.kb = kb
     errors.install(app)
-    for module in (health, search, documents):
+    for module in (health, search, ask, documents):
         app.include_router(module.router)
 
     @app.middleware("http")

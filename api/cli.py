@@ -1,4 +1,4 @@
-"""The djkb command line: ingest, search, outline, serve, build-model."""
+"""The djkb command line: ingest, search, ask, outline, serve, build-model."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
+from index.answer import answer
 from index.knowledge_base import KnowledgeBase
 from index.search import MODES
 
@@ -53,6 +55,33 @@ def cmd_search(args: argparse.Namespace) -> int:
     for rank, hit in enumerate(hits, 1):
         print(f"{rank}. {hit.passage.citation}  ({hit.score:.3f})")
         print(f"   {_emphasise(hit.passage.text, hit.highlights)}\n")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    live = _kb(args).searcher()
+    if live is None:
+        print("知识库为空，请先运行 djkb ingest 导入文档。", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    result = answer(live, args.question, top_k=args.top_k)
+    if args.json:
+        from api.schemas import AskResponse
+
+        body = AskResponse.of(result, (time.perf_counter() - started) * 1000)
+        print(json.dumps(body.model_dump(), ensure_ascii=False, indent=2))
+        return 0
+    if not result.answered:
+        print(result.text)
+        if result.hits:
+            print("\n最接近的段落（仅供参考）：")
+            for rank, hit in enumerate(result.hits, 1):
+                print(f"{rank}. {hit.passage.citation}")
+        return 0
+    print("答（逐字摘自原文）：\n")
+    for c in result.citations:
+        print(f"[{c.n}] {c.quote}")
+        print(f"    —— {c.passage.citation}\n")
     return 0
 
 
@@ -135,6 +164,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--mode", choices=MODES, default="hybrid")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("ask", help="问答：只用原文逐字摘录作答并注明出处，无依据时如实说明")
+    s.add_argument("question")
+    s.add_argument("--top-k", type=int, default=5, help="从多少个检索段落中摘取答案")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_ask)
 
     s = sub.add_parser("outline", help="打印文档提纲")
     s.add_argument("doc", help="文档 ID、文件名或标题")

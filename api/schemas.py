@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from index.model import Hit
+from index.model import Answer, Citation, Hit
 from ingest.model import Passage, Section
 
 MAX_QUERY = 500
@@ -66,6 +66,52 @@ class SearchResult(PassageOut):
 class SearchResponse(BaseModel):
     results: list[SearchResult]
     took_ms: float
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=MAX_QUERY, description="问题")
+    top_k: int = Field(5, ge=1, le=MAX_TOP_K, description="从多少个检索段落中摘取答案")
+    documents: list[str] | None = Field(None, description="只在这些文档中找答案（文档 ID）")
+
+
+class CitationOut(BaseModel):
+    n: int = Field(description="答案中的引用编号 [n]")
+    passage_id: str
+    document_title: str
+    citation: str
+    quote: str = Field(description="原文逐字摘录，等于该段落 text[start:end]")
+    start: int = Field(description="摘录在段落 text 中的起始位置")
+    end: int
+
+    @classmethod
+    def of(cls, citation: Citation) -> CitationOut:
+        return cls(
+            n=citation.n,
+            passage_id=citation.passage.id,
+            document_title=citation.document_title,
+            citation=citation.passage.citation,
+            quote=citation.quote,
+            start=citation.start,
+            end=citation.end,
+        )
+
+
+class AskResponse(BaseModel):
+    answered: bool = Field(description="false：知识库中没有依据，answer 如实说明，citations 为空")
+    answer: str = Field(description="只由原文摘录组成，每段后注 [n]")
+    citations: list[CitationOut]
+    passages: list[SearchResult] = Field(description="检索到的段落，未作答时供参考")
+    took_ms: float
+
+    @classmethod
+    def of(cls, answer: Answer, took_ms: float) -> AskResponse:
+        return cls(
+            answered=answer.answered,
+            answer=answer.text,
+            citations=[CitationOut.of(c) for c in answer.citations],
+            passages=[SearchResult.of_hit(h) for h in answer.hits],
+            took_ms=round(took_ms, 2),
+        )
 
 
 class DocumentSummary(BaseModel):

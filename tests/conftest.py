@@ -63,3 +63,16 @@ def library(tmp_path_factory: pytest.TempPathFactory, model_path: Path, regulati
     failed = [r for r in results if r.status == "failed"]
     assert not failed, failed
     return kb
+
+
+@pytest.fixture(scope="session")
+def client(library):
+    """The HTTP API over the shared library (same loaded model and index as the other tests)."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    app = create_app(library.data_dir, library.model_path, warm=False)
+    app.state.kb = library
+    with TestClient(app) as c:
+        yield c

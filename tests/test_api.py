@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
-
-from api.app import create_app
 
 PLAN_TITLE = "2022年市商务局党的建设工作要点"
-
-
-@pytest.fixture(scope="module")
-def client(library) -> TestClient:
-    app = create_app(library.data_dir, library.model_path, warm=False)
-    app.state.kb = library  # share the loaded model and index with the other tests
-    with TestClient(app) as c:
-        yield c
 
 
 def test_health_counts_documents_and_passages(client):

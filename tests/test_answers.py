@@ -1,0 +1,162 @@
+"""Answers as a member reads them: verbatim quotes, each cited, and an honest 「no basis」 otherwise."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from api.cli import main
+from index.answer import NO_BASIS, answer
+from index.evaluate import load_questions, satisfies
+
+# Acceptance thresholds on ../shared/eval/dev.jsonl and tests/data/out_of_domain.txt.
+FIRST_QUOTE = 0.85  # share of dev questions whose first quote satisfies the gold
+WRONGFUL_ABSTENTION = 0.05  # share of dev questions refused at most
+OUT_OF_DOMAIN_ABSTENTION = 0.90  # share of out-of-domain questions refused at least
+
+OUT_OF_DOMAIN = Path(__file__).parent / "data" / "out_of_domain.txt"
+PLAN_TITLE = "2022年市商务局党的建设工作要点"
+EDUCATION_TITLE = "中国共产党党员教育管理工作条例"
+
+
+def out_of_domain_questions() -> list[str]:
+    lines = OUT_OF_DOMAIN.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@pytest.fixture(scope="module")
+def dev_answers(library, dev_questions_path):
+    searcher = library.searcher()
+    return [(q, answer(searcher, q.query)) for q in load_questions(dev_questions_path)]
+
+
+def test_the_first_quote_answers_the_dev_questions(dev_answers):
+    misses = [
+        (q.id, q.query, a.text[:60])
+        for q, a in dev_answers
+        if not (a.citations and satisfies(a.citations[0].quote, q.gold))
+    ]
+    assert 1 - len(misses) / len(dev_answers) >= FIRST_QUOTE, misses
+
+
+def test_dev_questions_are_rarely_refused(dev_answers):
+    refused = [q.query for q, a in dev_answers if not a.answered]
+    assert len(refused) / len(dev_answers) <= WRONGFUL_ABSTENTION, refused
+
+
+def test_questions_the_corpus_does_not_cover_are_refused(library):
+    searcher = library.searcher()
+    questions = out_of_domain_questions()
+    assert len(questions) >= 15
+    answers = [answer(searcher, q) for q in questions]
+    answered = [(a.question, a.text[:60]) for a in answers if a.answered]
+    assert 1 - len(answered) / len(answers) >= OUT_OF_DOMAIN_ABSTENTION, answered
+    for refused in (a for a in answers if not a.answered):
+        assert refused.text == NO_BASIS
+        assert refused.citations == ()
+        assert refused.hits  # the nearest passages, for reference
+
+
+def test_every_quote_is_verbatim_and_its_passage_resolves(dev_answers, client):
+    fetched: dict[str, str] = {}
+    for _, a in dev_answers:
+        assert a.text == "\n".join(f"「{c.quote}」[{c.n}]" for c in a.citations) or not a.answered
+        assert [c.n for c in a.citations] == list(range(1, len(a.citations) + 1))
+        for c in a.citations:
+            assert c.quote and c.quote == c.passage.text[c.start : c.end]
+            if c.passage.id not in fetched:
+                response = client.get(f"/passages/{c.passage.id}")
+                assert response.status_code == 200
+                fetched[c.passage.id] = response.json()["text"]
+            assert fetched[c.passage.id][c.start : c.end] == c.quote
+
+
+def test_theme_party_day_is_answered_from_the_plan_and_the_regulation(library):
+    a = answer(library.searcher(), "主题党日要包括哪些内容？")
+    quotes = {c.document_title: c.quote for c in a.citations}
+    assert "有主题、有主讲、有讨论、有收获" in quotes.get(PLAN_TITLE, ""), a.text
+    regulation = quotes.get(EDUCATION_TITLE, "")
+    assert "组织党员集中学习、过组织生活、进行民主议事和开展志愿服务" in regulation, a.text
+
+
+def test_a_list_is_quoted_whole_with_its_lead_in(library):
+    first = answer(library.searcher(), "党员转正要走哪些手续").citations[0]
+    assert first.quote.startswith("预备党员转正的手续是：")
+    assert first.quote.endswith("报上级党委审批。")
+    assert first.passage.citation.endswith("第三十二条")  # the article number lives in the citation
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("入党积极分子多久考察一次", "每半年"),  # how often: the sentence with the period
+        ("预备党员的预备期是多长", "预备期为一年"),
+        ("党员可以不交党费吗", "按期交纳党费"),  # may one: the rule
+    ],
+)
+def test_the_question_word_picks_the_sentence(library, question, expected):
+    a = answer(library.searcher(), question)
+    assert a.answered and expected in a.citations[0].quote, a.text
+
+
+def test_ask_over_http(client):
+    body = client.post("/ask", json={"question": "党组能不能审批预备党员"}).json()
+    assert body["answered"] is True
+    assert body["took_ms"] > 0
+    first = body["citations"][0]
+    assert set(first) == {"n", "passage_id", "document_title", "citation", "quote", "start", "end"}
+    assert "党组不能审批预备党员" in first["quote"]
+    assert f"「{first['quote']}」[1]" in body["answer"]
+    assert first["citation"].startswith(f"《{first['document_title']}》")
+    passage = client.get(f"/passages/{first['passage_id']}").json()
+    assert passage["text"][first["start"] : first["end"]] == first["quote"]
+    assert body["passages"] and {"passage_id", "text", "citation", "score"} <= set(body["passages"][0])
+
+
+def test_ask_over_http_says_so_when_there_is_no_basis(client):
+    body = client.post("/ask", json={"question": "红烧肉怎么做才好吃", "top_k": 3}).json()
+    assert body["answered"] is False
+    assert body["answer"] == NO_BASIS
+    assert body["citations"] == []
+    assert 0 < len(body["passages"]) <= 3
+
+
+def test_ask_over_http_answers_from_the_documents_asked_for(client):
+    charter = next(d["id"] for d in client.get("/documents").json() if d["title"] == "中国共产党章程")
+    body = client.post("/ask", json={"question": "党员有哪些权利", "documents": [charter]}).json()
+    assert body["answered"] is True
+    assert {c["document_title"] for c in body["citations"]} == {"中国共产党章程"}
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "code"),
+    [
+        ({"question": ""}, 422, "invalid_request"),
+        ({"question": "   "}, 422, "invalid_request"),
+        ({"question": "党费" * 251}, 422, "invalid_request"),
+        ({"question": "党费", "top_k": 0}, 422, "invalid_request"),
+        ({"question": "党费", "documents": ["no-such-document"]}, 404, "not_found"),
+    ],
+)
+def test_ask_over_http_rejects_bad_requests(client, payload, status, code):
+    response = client.post("/ask", json=payload)
+    assert response.status_code == status
+    assert response.json()["error"]["code"] == code
+    assert response.json()["error"]["message"]
+
+
+def test_ask_command(library, capsys):
+    args = ["--data", str(library.data_dir), "--model", str(library.model_path), "ask"]
+    assert main([*args, "党员档案由谁保存", "--json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["answered"] is True
+    assert any("由所在党委" in c["quote"] for c in body["citations"])
+
+    assert main([*args, "党员档案由谁保存"]) == 0
+    out = capsys.readouterr().out
+    assert "[1] " in out and "由所在党委" in out and "《" in out
+
+    assert main([*args, "公积金可以提取吗"]) == 0
+    assert NO_BASIS in capsys.readouterr().out
