@@ -9,16 +9,24 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api import errors
-from api.routes import ask, documents, health, search
+from api.routes import ask, documents, health, manage, search
+from api.settings import Settings
 from index.knowledge_base import KnowledgeBase
 
 log = logging.getLogger("djkb.api")
 
 
-def create_app(data_dir: Path, model_path: Path | None = None, *, warm: bool = True) -> FastAPI:
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(
+    data_dir: Path, model_path: Path | None = None, *, warm: bool = True, settings: Settings | None = None
+) -> FastAPI:
     kb = KnowledgeBase(data_dir, model_path)
 
     @asynccontextmanager
@@ -34,9 +42,15 @@ def create_app(data_dir: Path, model_path: Path | None = None, *, warm: bool = T
         lifespan=lifespan,
     )
     app.state.kb = kb
+    app.state.settings = settings or Settings.from_env()
     errors.install(app)
-    for module in (health, search, ask, documents):
+    for module in (health, search, ask, documents, manage):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
 
     @app.middleware("http")
     async def access_log(request: Request, call_next) -> Response:

@@ -177,3 +177,11 @@ class ErrorBody(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
+
+
+class UploadResult(BaseModel):
+    document_id: str
+    title: str
+    passages: int
+    status: str  # ingested | replaced | unchanged
+    filename: str
