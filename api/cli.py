@@ -12,7 +12,7 @@ from pathlib import Path
 
 from index.answer import answer
 from index.knowledge_base import KnowledgeBase
-from index.search import MODES
+from index.search import MODES, Searcher
 
 
 def _kb(args: argparse.Namespace) -> KnowledgeBase:
@@ -30,7 +30,7 @@ def _emphasise(text: str, spans: list[tuple[int, int]] | tuple[tuple[int, int], 
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    results = _kb(args).ingest([Path(p) for p in args.paths], show_progress=True)
+    results = _kb(args).ingest([Path(p) for p in args.paths], show_progress=True, password=args.password)
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
@@ -43,7 +43,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     live = _kb(args).searcher()
-    hits = live.search(args.query, top_k=args.top_k, mode=args.mode) if live else []
+    hits = (
+        live.search(args.query, top_k=args.top_k, mode=args.mode, include_superseded=args.all_versions)
+        if live
+        else []
+    )
     if args.json:
         from api.schemas import SearchResult
 
@@ -91,14 +95,16 @@ def _print_tree(sections, depth: int = 0) -> None:
         _print_tree(section.children, depth + 1)
 
 
+def _resolve(live: Searcher, ref: str) -> list[str]:
+    """Document IDs matching an ID, file name or title exactly; else titles containing `ref`."""
+    exact = [doc_id for doc_id, meta in live.metas.items() if ref in (doc_id, meta.title)]
+    exact += [r["id"] for r in live.store.document_rows() if r["source"] == ref and r["id"] not in exact]
+    return exact or [doc_id for doc_id, meta in live.metas.items() if ref in meta.title]
+
+
 def cmd_outline(args: argparse.Namespace) -> int:
     live = _kb(args).searcher()
-    rows = live.store.document_rows() if live else []
-    match = [
-        r["id"]
-        for r in rows
-        if args.doc in (r["id"], r["source"]) or args.doc in json.loads(r["meta"])["title"]
-    ]
+    match = _resolve(live, args.doc) if live else []
     if not match or live is None:
         print(f"未找到文档：{args.doc}", file=sys.stderr)
         return 1
@@ -106,6 +112,20 @@ def cmd_outline(args: argparse.Namespace) -> int:
     assert doc is not None
     print(f"《{doc.title}》")
     _print_tree(doc.outline, 1)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    kb = _kb(args)
+    live = kb.searcher()
+    match = _resolve(live, args.doc) if live else []
+    if len(match) != 1:
+        problem = "未找到文档" if not match else f"有 {len(match)} 个文档匹配，请用文档 ID 指定"
+        print(f"{problem}：{args.doc}", file=sys.stderr)
+        return 1
+    title = live.metas[match[0]].title if live else ""
+    kb.remove(match[0])
+    print(f"已删除《{title}》（{match[0]}）")
     return 0
 
 
@@ -156,14 +176,20 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("ingest", help="导入文件或文件夹")
     s.add_argument("paths", nargs="+")
+    s.add_argument("--password", help="加密 PDF 的密码")
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("search", help="检索")
     s.add_argument("query")
     s.add_argument("--top-k", type=int, default=10)
     s.add_argument("--mode", choices=MODES, default="hybrid")
+    s.add_argument("--all-versions", action="store_true", help="也检索已被新版本取代的旧版文档")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("remove", help="从知识库删除文档")
+    s.add_argument("doc", help="文档 ID、文件名或标题")
+    s.set_defaults(func=cmd_remove)
 
     s = sub.add_parser("ask", help="问答：只用原文逐字摘录作答并注明出处，无依据时如实说明")
     s.add_argument("question")
@@ -192,8 +218,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = parser().parse_args(argv)
+    # The server logs every request; elsewhere the command's own output is what people read.
+    level = logging.INFO if args.func is cmd_serve else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     return args.func(args)
 
 

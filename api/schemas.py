@@ -19,6 +19,7 @@ class SearchRequest(BaseModel):
     mode: Literal["hybrid", "lexical", "dense", "phrase"] = "hybrid"
     documents: list[str] | None = Field(None, description="只在这些文档中检索（文档 ID）")
     doc_types: list[str] | None = Field(None, description="只检索这些类型的文档，如 条例、章程")
+    include_superseded: bool = Field(False, description="也检索已被新版本取代的旧版文档")
 
 
 class PassageOut(BaseModel):
@@ -49,6 +50,8 @@ class PassageOut(BaseModel):
 
 class SearchResult(PassageOut):
     doc_type: str
+    revision_year: int | None = Field(description="文档版本（修订年份）")
+    current: bool = Field(description="是否为该文档的现行版本")
     score: float
     highlights: list[tuple[int, int]]
 
@@ -58,6 +61,8 @@ class SearchResult(PassageOut):
         return cls(
             **base.model_dump(),
             doc_type=hit.doc_type,
+            revision_year=hit.revision_year,
+            current=hit.current,
             score=round(hit.score, 6),
             highlights=list(hit.highlights),
         )
@@ -120,6 +125,7 @@ class DocumentSummary(BaseModel):
     source: str
     doc_type: str
     revision_year: int | None
+    current: bool = Field(True, description="是否为该文档的现行版本（同名文档中修订最新者）")
     passages: int
     ingested_at: str
 

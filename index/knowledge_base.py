@@ -76,7 +76,9 @@ class KnowledgeBase:
         finally:
             store.close()
 
-    def ingest(self, paths: Sequence[Path], *, show_progress: bool = False) -> list[IngestResult]:
+    def ingest(
+        self, paths: Sequence[Path], *, show_progress: bool = False, password: str | None = None
+    ) -> list[IngestResult]:
         """Ingest files and folders; one bad file is reported and never stops the others."""
         results: list[IngestResult] = []
         with writer_lock(self.data_dir):
@@ -85,9 +87,9 @@ class KnowledgeBase:
             now = time.strftime("%Y-%m-%dT%H:%M:%S")
             for path in expand_paths(paths):
                 try:
-                    doc = load_document(path)
+                    doc = load_document(path, password=password)
                 except IngestError as exc:
-                    log.warning("ingest failed: %s", exc)
+                    log.info("ingest failed: %s", exc)
                     results.append(IngestResult(str(path), "failed", message=str(exc)))
                     continue
                 old = documents.get(doc.id)

@@ -89,3 +89,29 @@ def test_an_ingest_killed_midway_leaves_the_previous_index_serving(tmp_path, mod
     assert len(KnowledgeBase(data, model_path).searcher().titles) == 6
     generations = list((data / "generations").iterdir())
     assert len(generations) <= 2  # the killed run's half-built folder was cleaned up
+
+
+def test_versions_over_http_and_removal_from_the_command_line(tmp_path, model_path, capsys):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.cli import main
+
+    for year, rule in ((2014, "研究党员发展工作。"), (2026, "研究党员教育管理工作。")):
+        (tmp_path / f"规则{year}.txt").write_text(RULES.format(year=year, rule=rule), encoding="utf-8")
+    args = ["--data", str(tmp_path / "data"), "--model", str(model_path)]
+    assert main([*args, "ingest", str(tmp_path)]) == 0
+
+    with TestClient(create_app(tmp_path / "data", model_path, warm=False)) as client:
+        docs = {d["revision_year"]: d for d in client.get("/documents").json()}
+        assert docs[2026]["current"] and not docs[2014]["current"]
+        body = {"query": "支部委员会会议", "include_superseded": True}
+        years = {r["revision_year"] for r in client.post("/search", json=body).json()["results"]}
+        assert years == {2014, 2026}
+
+        assert main([*args, "remove", docs[2026]["id"]]) == 0
+        assert "已删除《XX市机关党支部工作规则》" in capsys.readouterr().out
+        # the running app sees the new state without a restart; the old revision is current again
+        remaining = client.get("/documents").json()
+        assert [(d["revision_year"], d["current"]) for d in remaining] == [(2014, True)]
+        assert main([*args, "remove", "不存在的文档"]) == 1

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter
 
 from api.deps import LiveSearcher, MaybeSearcher
@@ -13,14 +11,15 @@ from ingest.model import Document
 router = APIRouter(tags=["documents"])
 
 
-def _summary(row) -> DocumentSummary:
-    meta = json.loads(row["meta"])
+def _summary(live: Searcher, row) -> DocumentSummary:
+    meta = live.metas[row["id"]]
     return DocumentSummary(
         id=row["id"],
-        title=meta["title"],
+        title=meta.title,
         source=row["source"],
-        doc_type=meta["doc_type"],
-        revision_year=meta["revision_year"],
+        doc_type=meta.doc_type,
+        revision_year=meta.revision_year,
+        current=row["id"] not in live.superseded,
         passages=row["passages"],
         ingested_at=row["ingested_at"],
     )
@@ -35,7 +34,7 @@ def _document(live: Searcher, doc_id: str, *, with_passages: bool = False) -> Do
 
 @router.get("/documents", response_model=list[DocumentSummary], summary="已导入的文档")
 def list_documents(live: MaybeSearcher) -> list[DocumentSummary]:
-    return [] if live is None else [_summary(r) for r in live.store.document_rows()]
+    return [] if live is None else [_summary(live, r) for r in live.store.document_rows()]
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentDetail, summary="文档元数据与全文")
@@ -43,7 +42,7 @@ def get_document(doc_id: str, live: LiveSearcher) -> DocumentDetail:
     doc = _document(live, doc_id)
     row = next(r for r in live.store.document_rows() if r["id"] == doc_id)
     return DocumentDetail(
-        **_summary(row).model_dump(),
+        **_summary(live, row).model_dump(),
         issuer=doc.meta.issuer,
         issued_line=doc.meta.issued_line,
         dates=list(doc.meta.dates),

@@ -18,7 +18,12 @@ def search(body: SearchRequest, live: MaybeSearcher) -> SearchResponse:
         []
         if live is None or not query
         else live.search(
-            query, top_k=body.top_k, mode=body.mode, documents=body.documents, doc_types=body.doc_types
+            query,
+            top_k=body.top_k,
+            mode=body.mode,
+            documents=body.documents,
+            doc_types=body.doc_types,
+            include_superseded=body.include_superseded,
         )
     )
     return SearchResponse(
