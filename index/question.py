@@ -46,6 +46,9 @@ _NUMBER = re.compile(
 _WHEN = re.compile(r"之日|之时|期满|届满|[以之]前|[以之]后")
 _RULE = re.compile(r"不得|不能|不准|不予|不再|严禁|禁止|必须|应当|可以|允许|无权|有权|没有")
 _ITEMS = re.compile(r"、[^，,。；：、]*、")  # three items or more within one clause read as a list
+_RUN = re.compile(
+    r"[^，,。；：、“”‘’《》]+(?:、[^，,。；：、“”‘’《》]+)+"
+)  # items joined by 、 within a clause
 CUE = 0.2  # a sentence of the wanted kind; a list of exactly the counted size (四个…合格) scores 1
 
 
@@ -58,6 +61,7 @@ class Question:
     # about these documents, however close some sentence comes to it in meaning.
     known: float
     phrases: dict[str, float]  # adjacent key words as typed (参加组织生活) -> their summed weight
+    words: tuple[str, ...] = ()  # the topic's key words (主题党日)
 
     def phrase_share(self, text: str) -> float:
         """Share of the question's word pairs that `text` holds in the same order, side by side."""
@@ -96,15 +100,17 @@ def analyse(question: str, body: Bm25) -> Question:
     phrases = {
         a + b: weights.get(a, 0.0) + weights.get(b, 0.0) for a, b in pairwise(words) if a + b in topic.lower()
     }
-    return Question(question, want, weights, known / total if total else 0.0, phrases)
+    return Question(question, want, weights, known / total if total else 0.0, phrases, tuple(words))
 
 
 def fit(question: Question, text: str, *, is_list: bool) -> float:
-    """How well `text` is the kind of sentence the question wants, in [0, 1].
+    """How well `text` is the kind of sentence the question wants, in [-1, 1].
 
     `is_list` marks a lead-in with its items; a counted question (四个…) wants a list of that size.
     """
     if question.want is Want.LIST:
+        if _lists_the_topic(question.words, text):
+            return -1.0  # it answers what the topic belongs to: a wrong answer, not a weak one
         if query_count(question.text) is not None:
             return enumeration_match(question.text, enumerations(text))
         return CUE if is_list or enumerations(text) or _ITEMS.search(text) else 0.0
@@ -115,3 +121,10 @@ def fit(question: Question, text: str, *, is_list: bool) -> float:
     if question.want is Want.RULE:
         return CUE if _RULE.search(text) else 0.0
     return 0.0
+
+
+def _lists_the_topic(words: tuple[str, ...], text: str) -> bool:
+    """A list that has the asked-about thing as one of its items (…专题党课、主题党日等) names what it
+    belongs to, not what it contains: it does not answer 「主题党日包括哪些内容」."""
+    specific = [w for w in words if len(w) >= 3]  # 党员 is an item of many lists; 主题党日 is a topic
+    return any(re.search(rf"、“?{re.escape(word)}|{re.escape(word)}”?、", text) for word in specific)

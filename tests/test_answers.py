@@ -160,3 +160,15 @@ def test_ask_command(library, capsys):
 
     assert main([*args, "公积金可以提取吗"]) == 0
     assert NO_BASIS in capsys.readouterr().out
+
+
+def test_on_the_demo_plan_alone_the_theme_day_answer_is_its_four_haves(tmp_path, model_path):
+    """A list the topic is merely one item of (…专题党课、主题党日等) does not say what the topic holds."""
+    from index.knowledge_base import KnowledgeBase
+    from tests.conftest import PLAN
+
+    kb = KnowledgeBase(tmp_path / "data", model_path)
+    kb.ingest([PLAN])
+    result = answer(kb.searcher(), "主题党日要包括哪些内容？")
+    assert result.answered
+    assert "有主题、有主讲、有讨论、有收获" in result.citations[0].quote
