@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from index.model import Answer, Citation, Hit
 from ingest.model import Passage, Section
 
 MAX_QUERY = 500
 MAX_TOP_K = 50
+MAX_FILTER = 100  # IDs or types in one filter: each is checked against every passage
+
+
+def _integral(value: object) -> object:
+    """JSON has one number type: 5.0 is the integer 5 (JSON Schema agrees); "5" and true are not."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# Request bodies are strict (0 is not false, "5" is not 5): they accept what their schema says.
+Count = Annotated[int, BeforeValidator(_integral)]
 
 
 class SearchRequest(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     query: str = Field(min_length=1, max_length=MAX_QUERY, description="检索内容")
-    top_k: int = Field(10, ge=1, le=MAX_TOP_K)
+    top_k: Count = Field(10, ge=1, le=MAX_TOP_K)
     mode: Literal["hybrid", "lexical", "dense", "phrase"] = "hybrid"
-    documents: list[str] | None = Field(None, description="只在这些文档中检索（文档 ID）")
-    doc_types: list[str] | None = Field(None, description="只检索这些类型的文档，如 条例、章程")
+    documents: list[str] | None = Field(
+        None, max_length=MAX_FILTER, description="只在这些文档中检索（文档 ID）"
+    )
+    doc_types: list[str] | None = Field(
+        None, max_length=MAX_FILTER, description="只检索这些类型的文档，如 条例、章程"
+    )
     include_superseded: bool = Field(False, description="也检索已被新版本取代的旧版文档")
 
 
@@ -74,14 +90,19 @@ class SearchResponse(BaseModel):
 
 
 class AskRequest(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     question: str = Field(min_length=1, max_length=MAX_QUERY, description="问题")
-    top_k: int = Field(5, ge=1, le=MAX_TOP_K, description="从多少个检索段落中摘取答案")
-    documents: list[str] | None = Field(None, description="只在这些文档中找答案（文档 ID）")
+    top_k: Count = Field(5, ge=1, le=MAX_TOP_K, description="从多少个检索段落中摘取答案")
+    documents: list[str] | None = Field(
+        None, max_length=MAX_FILTER, description="只在这些文档中找答案（文档 ID）"
+    )
 
 
 class CitationOut(BaseModel):
     n: int = Field(description="答案中的引用编号 [n]")
     passage_id: str
+    document_id: str
     document_title: str
     citation: str
     quote: str = Field(description="原文逐字摘录，等于该段落 text[start:end]")
@@ -93,6 +114,7 @@ class CitationOut(BaseModel):
         return cls(
             n=citation.n,
             passage_id=citation.passage.id,
+            document_id=citation.passage.document_id,
             document_title=citation.document_title,
             citation=citation.passage.citation,
             quote=citation.quote,
