@@ -19,6 +19,16 @@ def _kb(args: argparse.Namespace) -> KnowledgeBase:
     return KnowledgeBase(Path(args.data), Path(args.model) if args.model else None)
 
 
+EMPTY = "知识库为空，请先运行 djkb ingest 导入文档。"
+
+
+def _live(kb: KnowledgeBase) -> Searcher:
+    live = kb.searcher()
+    if live is None:
+        raise SystemExit(EMPTY)  # printed to stderr, exit status 1
+    return live
+
+
 def _emphasise(text: str, spans: list[tuple[int, int]] | tuple[tuple[int, int], ...]) -> str:
     if not sys.stdout.isatty():
         return text
@@ -54,7 +64,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(json.dumps([SearchResult.of_hit(h).model_dump() for h in hits], ensure_ascii=False, indent=2))
         return 0
     if not hits:
-        print("未找到相关内容。" if live else "知识库为空，请先运行 djkb ingest 导入文档。")
+        print("未找到相关内容。" if live else EMPTY)
         return 0
     for rank, hit in enumerate(hits, 1):
         print(f"{rank}. {hit.passage.citation}  ({hit.score:.3f})")
@@ -63,10 +73,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    live = _kb(args).searcher()
-    if live is None:
-        print("知识库为空，请先运行 djkb ingest 导入文档。", file=sys.stderr)
-        return 1
+    live = _live(_kb(args))
     started = time.perf_counter()
     result = answer(live, args.question, top_k=args.top_k)
     if args.json:
@@ -103,9 +110,9 @@ def _resolve(live: Searcher, ref: str) -> list[str]:
 
 
 def cmd_outline(args: argparse.Namespace) -> int:
-    live = _kb(args).searcher()
-    match = _resolve(live, args.doc) if live else []
-    if not match or live is None:
+    live = _live(_kb(args))
+    match = _resolve(live, args.doc)
+    if not match:
         print(f"未找到文档：{args.doc}", file=sys.stderr)
         return 1
     doc = live.store.document(match[0], with_passages=False)
@@ -117,13 +124,13 @@ def cmd_outline(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     kb = _kb(args)
-    live = kb.searcher()
-    match = _resolve(live, args.doc) if live else []
+    live = _live(kb)
+    match = _resolve(live, args.doc)
     if len(match) != 1:
         problem = "未找到文档" if not match else f"有 {len(match)} 个文档匹配，请用文档 ID 指定"
         print(f"{problem}：{args.doc}", file=sys.stderr)
         return 1
-    title = live.metas[match[0]].title if live else ""
+    title = live.metas[match[0]].title
     kb.remove(match[0])
     print(f"已删除《{title}》（{match[0]}）")
     return 0
@@ -132,10 +139,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from index.evaluate import evaluate, load_questions
 
-    live = _kb(args).searcher()
-    if live is None:
-        print("知识库为空，请先运行 djkb ingest 导入文档。", file=sys.stderr)
-        return 1
+    live = _live(_kb(args))
     questions = load_questions(Path(args.file))
     report = evaluate(questions, lambda q: [h.passage.text for h in live.search(q, top_k=10, mode=args.mode)])
     if args.json:
