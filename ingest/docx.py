@@ -1,9 +1,12 @@
-"""Word (.docx) to text: the body's paragraphs and tables in order, one line each.
+"""Word (.docx) to text: the body's paragraphs and tables in order, one line each, and which are headings.
 
-Headers and footers live outside the body and are left out. A heading paragraph
-(style Title, Heading n or 标题 n) becomes one line even when the author broke it
-for layout, so that a two-line title still reads as a title. A table row becomes
-one line with its cells separated by a tab; a merged cell is read once.
+Headers and footers live outside the body and are left out. Headings are paragraphs
+styled Title (level 1) or Heading n (level n), also under the Chinese names WPS gives
+these styles (标题, 标题 n), and paragraphs with an outline level (大纲级别) of their own
+or from their style, as custom 公文 styles such as 一级标题 have. A heading becomes one
+line even when the author broke it for layout, so that a two-line title still reads
+as a title. A table row becomes one line with its cells separated by a tab; a merged
+cell is read once.
 """
 
 from __future__ import annotations
@@ -12,32 +15,57 @@ import io
 import re
 
 import docx
+from docx.oxml.ns import qn
+from docx.oxml.text.parfmt import CT_PPr
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 DAMAGED = "Word文档已损坏，无法读取"
 
-_HEADING_STYLE = re.compile(r"(?:Title|Heading\s*\d+|标题(?:\s*\d+)?)", re.IGNORECASE)
+_HEADING_STYLE = re.compile(r"Title|标题|(?:Heading|标题)\s*(?P<level>[1-9])", re.IGNORECASE)
+_BODY_TEXT_OUTLINE_LEVEL = 9  # w:outlineLvl counts from 0; 9 means body text
 _CELL_SEPARATOR = "\t"
 
 
-def docx_text(data: bytes) -> str:
-    """The body text of a .docx file; ValueError with a Chinese reason when it cannot be read."""
+def docx_text(data: bytes) -> tuple[str, list[tuple[str, int]]]:
+    """The body text of a .docx file and its headings as (line, level), in text order.
+
+    Raises ValueError with a Chinese reason when the file cannot be read.
+    """
+    lines: list[str] = []
+    headings: list[tuple[str, int]] = []
     try:
-        blocks = list(docx.Document(io.BytesIO(data)).iter_inner_content())
-        lines = [line for block in blocks for line in _block_lines(block)]
+        for block in docx.Document(io.BytesIO(data)).iter_inner_content():
+            if isinstance(block, Table):
+                lines += [row for row in map(_row_line, block.rows) if row.strip()]
+            elif level := _heading_level(block):
+                line = "".join(block.text.splitlines())
+                lines.append(line)
+                headings.append((line, level))
+            else:
+                lines.append(block.text)
     except Exception as exc:  # python-docx and lxml raise KeyError, XMLSyntaxError and more on a damaged file
         raise ValueError(DAMAGED) from exc
-    return "\n".join(lines)
+    return "\n".join(lines), headings
 
 
-def _block_lines(block: Paragraph | Table) -> list[str]:
-    if isinstance(block, Table):
-        return [row for row in map(_row_line, block.rows) if row.strip()]
-    style = block.style.name if block.style is not None else ""
-    if _HEADING_STYLE.fullmatch(style or ""):
-        return ["".join(block.text.splitlines())]
-    return [block.text]
+def _heading_level(paragraph: Paragraph) -> int | None:
+    """The level of a heading paragraph (1 outermost), None for any other paragraph."""
+    style = paragraph.style
+    if style is not None and (match := _HEADING_STYLE.fullmatch(style.name or "")):
+        return int(match["level"] or 1)
+    level = _outline_level(paragraph._p.pPr)  # set on the paragraph itself, else inherited from its styles
+    while level is None and style is not None:
+        level = _outline_level(style.element.pPr)
+        style = style.base_style
+    return level + 1 if level is not None and level < _BODY_TEXT_OUTLINE_LEVEL else None
+
+
+def _outline_level(properties: CT_PPr | None) -> int | None:
+    """The w:outlineLvl a paragraph's or style's properties set, if any."""
+    element = properties.find(qn("w:outlineLvl")) if properties is not None else None
+    value = element.get(qn("w:val"), "") if element is not None else ""
+    return int(value) if value.isdigit() else None
 
 
 def _row_line(row: _Row) -> str:

@@ -1,10 +1,11 @@
-"""Web page to text: the article body only, one paragraph per line, its title first.
+"""Web page to text: the article body only, one paragraph per line, its title first, and its headings.
 
 trafilatura finds the article and drops navigation, scripts, share widgets and
 footers; it runs offline on the markup it is given. What it keeps of a Chinese
 government page's own furniture (发布时间, 来源, 字号, 打印本页…) is dropped here.
 A page whose body does not open with its title gets the title from <h1> or <title>
-(without the site name that <title> usually ends in).
+(without the site name that <title> usually ends in). The headings are the <h1> to
+<h6> of the article, which trafilatura keeps in its body tree as <head rend="hN">.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import trafilatura
 NO_ARTICLE = "网页中没有找到正文"
 DAMAGED = "网页无法解析"
 
+_HEADING_REND = re.compile(r"h(?P<level>[1-6])")
 _SITE_SUFFIX = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s).*$")  # 规则_XX市直属机关工委, 规则 - 网站名
 _TITLE_LINES = 3  # the title counts as present when it is one of the body's first lines
 _FURNITURE = re.compile(
@@ -24,8 +26,11 @@ _FURNITURE = re.compile(
 )
 
 
-def html_text(markup: str) -> str:
-    """The article text of a web page; ValueError with a Chinese reason when there is none."""
+def html_text(markup: str) -> tuple[str, list[tuple[str, int]]]:
+    """The article text of a web page and its headings as (line, level), in text order.
+
+    Raises ValueError with a Chinese reason when the page has no article.
+    """
     try:
         document = trafilatura.bare_extraction(
             markup, favor_precision=True, include_comments=False, include_tables=True, with_metadata=True
@@ -39,4 +44,9 @@ def html_text(markup: str) -> str:
     title = _SITE_SUFFIX.sub("", document.title or "").strip()
     if title and title not in lines[:_TITLE_LINES]:
         lines.insert(0, title)
-    return "\n".join(lines)
+    headings = [
+        ("".join(head.itertext()), int(match["level"]))
+        for head in document.body.iter("head")
+        if (match := _HEADING_REND.fullmatch(head.get("rend", "")))
+    ]
+    return "\n".join(lines), headings

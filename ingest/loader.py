@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ingest.docx import docx_text
 from ingest.html import html_text
+from ingest.markdown import markdown_headings
 from ingest.model import Document
 from ingest.pdf import pdf_text
 from ingest.pipeline import build_document
@@ -90,13 +91,22 @@ def parse_document(data: bytes, name: str, password: str | None = None) -> Docum
     if kind not in _UNMISTAKABLE and suffix not in SUPPORTED:
         raise ValueError(f"不支持的文件类型“{suffix or '无扩展名'}”（支持：{'、'.join(SUPPORTED)}）")
     page_starts = None
+    headings: list[tuple[str, int]] = []
     match kind:
         case Kind.PDF:
             text, page_starts = pdf_text(data, password)
         case Kind.DOCX:
-            text = docx_text(data)
+            text, headings = docx_text(data)
         case Kind.HTML:
-            text = html_text(decode_text(data))
+            text, headings = html_text(decode_text(data))
         case _:
             text = decode_text(data)
-    return build_document(text, name, content_hash=hashlib.sha256(data).hexdigest(), page_starts=page_starts)
+            if suffix == ".md":  # in a .txt a leading # is just a character
+                headings = markdown_headings(text)
+    return build_document(
+        text,
+        name,
+        content_hash=hashlib.sha256(data).hexdigest(),
+        page_starts=page_starts,
+        headings=headings,
+    )

@@ -18,6 +18,14 @@ and 1. is an item. The rules:
   the document has articles, otherwise the outermost list family whose lines read
   like text rather than like headings. Families outside the unit are headings,
   families inside it stay in the unit's text as list items.
+
+Some formats also say outright which lines are headings, and at what level (Markdown
+"## 工作要求", a Word paragraph styled 标题 2, an HTML <h2>). A marked line that is a
+numbered heading or unit is one as above: its family, not the mark, decides its level,
+because authors style the same 第X章 sometimes as 标题 1, sometimes as 标题 2. A marked
+line without an accepted number opens an unnumbered section, placed by its level: beside
+the numbered headings the source marks at the same level (## 工作要求 after ## 一、…),
+and otherwise nested by level between them.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ingest.model import Passage, Section
@@ -94,6 +102,7 @@ class _Marker:
     start: int
     end: int
     separated: bool  # a space (or nothing) follows the marker
+    level: int | None = None  # the heading level the source format marks the line with, if any
 
     @property
     def segment(self) -> str:
@@ -118,18 +127,25 @@ class _Node:
         return Section(self.key, self.kind, self.label, self.title, self.start, self.end, children)
 
 
-def build_outline(text: str, body_start: int = 0) -> tuple[Section, ...]:
+def build_outline(
+    text: str, body_start: int = 0, marked: Mapping[int, int] | None = None
+) -> tuple[Section, ...]:
     """The outline of `text[body_start:]`, in document order.
 
-    Text before the first heading becomes a "preamble" section labelled 序言
-    (正文 when the document has no structure at all).
+    `marked` maps the start offset of each line the source format marks as a heading
+    to the level it marks (1 is outermost). Text before the first heading becomes a
+    "preamble" section labelled 序言 (正文 when the document has no structure at all).
     """
-    lines = paragraph_spans(text, body_start)
-    markers = _in_sequence([marker for span in lines if (marker := _match_line(text, *span))])
+    markers = _markers(text, body_start, marked or {})
     headings, unit = _roles(markers)
-    levels = {family: depth for depth, family in enumerate(headings, start=1)}
-    unnumbered_kind = headings[0].kind if headings else "chapter"
-    unit_level = max(len(headings), 1 if any(m.family is None for m in markers) else 0) + 1
+    levels, marked_levels = _levels(markers, headings)
+    kinds = {level: family.kind for family, level in levels.items()}
+
+    def unnumbered_level(marker: _Marker) -> int:
+        return 1 if marker.level is None else marked_levels[marker.level]  # an unmarked 总则 is outermost
+
+    unnumbered = [unnumbered_level(marker) for marker in markers if marker.family is None]
+    unit_level = max([*levels.values(), *unnumbered], default=0) + 1
 
     roots: list[_Node] = []
     stack: list[_Node] = []
@@ -137,7 +153,8 @@ def build_outline(text: str, body_start: int = 0) -> tuple[Section, ...]:
     for marker in markers:
         if marker.family is None:
             unnumbered_count += 1
-            segment, level, kind = f"g{unnumbered_count}", 1, unnumbered_kind
+            segment, level = f"g{unnumbered_count}", unnumbered_level(marker)
+            kind = kinds.get(level, "chapter" if level == 1 else "section")
             label, title = _tidy(text[marker.start : marker.end]), ""
         elif marker.family in levels:
             segment, level, kind = marker.segment, levels[marker.family], marker.family.kind
@@ -203,10 +220,39 @@ def is_marker_line(line: str) -> bool:
     return _match_line(line, 0, len(line)) is not None
 
 
+def _markers(text: str, body_start: int, marked: Mapping[int, int]) -> list[_Marker]:
+    """The heading, unit and list-item lines of `text[body_start:]`, in text order."""
+    spans = paragraph_spans(text, body_start)
+    candidates = [m for start, end in spans if (m := _candidate(text, start, end, marked.get(start)))]
+    markers = _in_sequence(candidates)
+    accepted = {m.start for m in markers}
+    # A marked line whose number is out of sequence is still a heading, just not a numbered one.
+    rejected = [m for m in candidates if m.level is not None and m.start not in accepted]
+    markers += [_unnumbered(m.start, m.end, m.level) for m in rejected]
+    return sorted(markers, key=lambda marker: marker.start)
+
+
+def _candidate(text: str, start: int, end: int, level: int | None) -> _Marker | None:
+    """The marker a line starts with, carrying the level the source marks it with.
+
+    A marked line without a marker is an unnumbered heading. A marked line too long for
+    a heading is a paragraph styled by mistake: it is read as if it were unmarked, so
+    that its text stays in a passage.
+    """
+    marker = _match_line(text, start, end)
+    if level is None or end - start > _HEADING_MAX_CHARS:
+        return marker
+    return _unnumbered(start, end, level) if marker is None else replace(marker, level=level)
+
+
+def _unnumbered(start: int, end: int, level: int | None = None) -> _Marker:
+    return _Marker(None, 0, "", "", start, end, separated=True, level=level)
+
+
 def _match_line(text: str, start: int, end: int) -> _Marker | None:
     line = text[start:end]
     if "".join(line.split()) in _UNNUMBERED:
-        return _Marker(None, 0, "", "", start, end, separated=True)
+        return _unnumbered(start, end)
     for family in _FAMILIES:
         if match := family.pattern.match(line):
             after = line[match.end() :]
@@ -270,6 +316,37 @@ def _roles(markers: list[_Marker]) -> tuple[list[_Family], _Family | None]:
             return headings, family  # mostly full sentences: these are the items
         headings.append(family)
     return headings, None
+
+
+def _levels(markers: list[_Marker], headings: list[_Family]) -> tuple[dict[_Family, int], dict[int, int]]:
+    """Outline levels (1 outermost) of the heading families, and of each marked level of unnumbered headings.
+
+    Heading families nest in family order. A family whose headings the source marks
+    anchors its marked level (the shallowest, if it varies): unnumbered headings marked
+    at that level share its outline level, those marked deeper or shallower nest below
+    or above it. A family not marked sits just inside the anchor before it. Without any
+    anchor, the shallowest unnumbered headings sit beside the outermost family, as 总则 does.
+    """
+    unnumbered = sorted({m.level for m in markers if m.family is None and m.level is not None})
+    anchors: dict[_Family, int] = {}
+    for family in headings:
+        marks = [m.level for m in markers if m.family is family and m.level is not None]
+        if marks and min(marks) > max(anchors.values(), default=0):  # anchors must follow family order
+            anchors[family] = min(marks)
+    if unnumbered and headings and not anchors:
+        anchors[headings[0]] = unnumbered[0]
+    # Sort keys: (marked level, 0) for anchors and unnumbered levels, (anchor above, depth) otherwise.
+    family_keys: dict[_Family, tuple[int, int]] = {}
+    anchor = 0
+    for depth, family in enumerate(headings, start=1):
+        anchor = anchors.get(family, anchor)
+        family_keys[family] = (anchor, 0 if family in anchors else depth)
+    level_keys = {level: (level, 0) for level in unnumbered}
+    ranks = {key: rank for rank, key in enumerate(sorted({*family_keys.values(), *level_keys.values()}), 1)}
+    return (
+        {family: ranks[key] for family, key in family_keys.items()},
+        {level: ranks[key] for level, key in level_keys.items()},
+    )
 
 
 def _close(node: _Node, end: int, text: str) -> None:

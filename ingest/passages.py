@@ -80,15 +80,21 @@ def _citation(title: str, path: tuple[Section, ...], part: tuple[int, int] | Non
 
 
 def _cited_as(section: Section) -> str:
-    """How a citation names a section: 第二章, 第八条, 总纲, 第3项, 一、突出政治统领…"""
+    """How a citation names a section: 第二章, 第八条, 总纲, 工作要求, 第3项, 一、突出政治统领…"""
     if section.kind == "item":
         return f"第{_KEY_NUMBER.findall(section.key)[0]}项"  # keys end in the item's number: "i1.n3"
-    if section.label.startswith("第") or not section.title:
+    if section.label.startswith("第"):
         return section.label
-    # 一、 alone says nothing: cite the heading up to its first clause break, at most 10 characters.
-    title = _CLAUSE_BREAK.split(section.title, maxsplit=1)[0][:_CITED_HEADING_CHARS]
-    short = section.heading[: len(section.heading) - len(section.title)] + title
-    return short if title == section.title else f"{short}…"
+    if not section.title:  # an unnumbered heading is all label
+        return _abridged(section.label)
+    # 一、 alone says nothing: cite it with the start of its title.
+    return section.heading[: len(section.heading) - len(section.title)] + _abridged(section.title)
+
+
+def _abridged(heading: str) -> str:
+    """A heading up to its first clause break, at most 10 characters; "…" marks a cut."""
+    short = _CLAUSE_BREAK.split(heading, maxsplit=1)[0][:_CITED_HEADING_CHARS]
+    return short if short == heading else f"{short}…"
 
 
 def _split_unit(text: str, start: int, end: int) -> list[Span]:

@@ -1,12 +1,14 @@
 """Generate the document fixtures in tests/fixtures/, deterministically: `python -m tests.make_fixtures`.
 
-Every fixture carries the same fictional regulation, 《XX市机关党支部工作规则》, in
+Most fixtures carry the same fictional regulation, 《XX市机关党支部工作规则》, in
 the shape real files arrive in: a PDF laid out like a WPS export (running header,
 「— N —」 footers, lines wrapped at the column edge, sentences running across page
 breaks), an encrypted, an image-only and a truncated PDF, a Word file with a table
-and header/footer text, web pages wrapped in navigation, and GBK, UTF-16 and
-Markdown text files. The fixtures are committed; this script (and reportlab, with
-its built-in Adobe CID font STSong-Light) is only needed to change them.
+and header/footer text, web pages wrapped in navigation, and GBK and UTF-16 text
+files. A Markdown work plan, a Word training plan and a web page with <h2>/<h3>
+carry headings that only their format marks as headings. The fixtures are
+committed; this script (and reportlab, with its built-in Adobe CID font
+STSong-Light) is only needed to change them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,11 @@ import zipfile
 from pathlib import Path
 
 import docx
+from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.text.parfmt import CT_PPr
 from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pdfencrypt import StandardEncryption
@@ -226,6 +232,55 @@ def _docx_bytes() -> bytes:
                 for row, values in zip(table.rows, TABLE, strict=True):
                     for cell, value in zip(row.cells, values, strict=True):
                         cell.text = value
+    return _saved(document)
+
+
+TRAINING_PLAN_TITLE = "2023年XX机关党委党员教育培训工作方案"
+CUSTOM_HEADING_STYLE = "方案二级标题"  # a heading only by the outline level its style sets
+OUTLINED = "大纲级别 1"  # stands for a Normal paragraph given outline level 1 directly
+# (style, text) of each paragraph: headings by built-in style, by custom style and by outline level.
+TRAINING_PLAN = (
+    ("Title", TRAINING_PLAN_TITLE),
+    ("Normal", "为推动党员教育培训工作制度化、常态化，不断提高机关党员的政治素质和履职能力，"
+               "结合机关实际，制定本方案。"),
+    ("Heading 1", "培训目标"),
+    ("Normal", "全年实现机关党员集中培训全覆盖，每名党员参加集中学习不少于32个学时，"
+               "党支部书记参加轮训不少于56个学时。"),
+    ("Heading 1", "培训内容"),
+    ("Heading 2", "理论学习"),
+    ("Normal", "1.以党的二十大报告和党章为重点开展专题学习研讨，各党支部每季度至少组织一次集中交流。"),
+    ("Normal", "2.用好网上学习平台，引导党员利用工作之余开展自学，年底前每人完成一本学习笔记。"),
+    (CUSTOM_HEADING_STYLE, "业务能力"),
+    ("Normal", "1.结合岗位职责举办业务讲座，由各处室业务骨干讲授政策法规和办事流程。"),
+    ("Normal", "2.开展岗位练兵活动，组织新入职党员到服务窗口跟岗学习一个月。"),
+    ("Heading 1", "组织保障"),
+    ("Normal", "机关党委负责统筹制定培训计划，各党支部明确一名支部委员具体负责，"
+               "培训经费按规定从党费中列支。"),
+    (OUTLINED, "其他事项"),
+    ("Normal", "本方案由机关党委办公室负责解释，执行中遇到的问题请及时向机关党委反映。"),
+)  # fmt: skip
+
+
+def _training_plan_docx() -> bytes:
+    document = docx.Document()
+    custom = document.styles.add_style(CUSTOM_HEADING_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    custom.base_style = document.styles["Normal"]
+    _set_outline_level(custom.element.get_or_add_pPr(), 1)  # w:outlineLvl 1 is the second level
+    for style, text in TRAINING_PLAN:
+        if style == OUTLINED:
+            _set_outline_level(document.add_paragraph(text)._p.get_or_add_pPr(), 0)
+        else:
+            document.add_paragraph(text, style=style)
+    return _saved(document)
+
+
+def _set_outline_level(properties: CT_PPr, level: int) -> None:
+    element = OxmlElement("w:outlineLvl")
+    element.set(qn("w:val"), str(level))
+    properties.append(element)
+
+
+def _saved(document: WordDocument) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip_times(buffer.getvalue())
@@ -297,6 +352,33 @@ def _html(*, with_heading: bool) -> str:
     return _PAGE.format(title=TITLE, heading=heading, body="\n".join(body))
 
 
+PROGRAMME_TITLE = "XX市直机关开展党员先锋岗创建活动实施方案"
+# (tag, text) of each block of the article: its sections are <h2> and <h3> headings without numbers.
+PROGRAMME = (
+    ("p", "为引导机关党员立足岗位创先争优，市直机关工委决定在市直机关开展党员先锋岗创建活动，"
+          "现制定如下实施方案。"),
+    ("h2", "创建目标"),
+    ("p", "通过一年的创建活动，在市直机关每个党支部至少培育一个党员先锋岗，"
+          "形成一批可学习、可推广的经验做法。"),
+    ("h2", "创建内容"),
+    ("h3", "亮明党员身份"),
+    ("p", "党员在工作岗位佩戴党员徽章、摆放党员身份牌，公开服务承诺，主动接受群众监督。"),
+    ("h3", "争创一流业绩"),
+    ("p", "党员围绕本单位年度重点任务领办攻坚项目，每季度向党支部报告一次项目进展情况。"),
+    ("h2", "方法步骤"),
+    ("p", "（一）动员部署。3月底前，各党支部召开党员大会，确定先锋岗名单并报机关党委备案。"),
+    ("p", "（二）组织实施。4月至10月，先锋岗党员对照承诺开展工作，党支部每季度进行一次讲评。"),
+    ("p", "（三）总结评选。11月，市直机关工委评选一批示范党员先锋岗并予以通报表扬。"),
+    ("h2", "工作要求"),
+    ("p", "各部门机关党委要把创建活动同业务工作结合起来，坚决防止形式主义，确保活动取得实际成效。"),
+)  # fmt: skip
+
+
+def _programme_html() -> str:
+    body = "\n".join(f"<{tag}>{text}</{tag}>" for tag, text in PROGRAMME)
+    return _PAGE.format(title=PROGRAMME_TITLE, heading=f"<h1>{PROGRAMME_TITLE}</h1>", body=body)
+
+
 # --- text files ----------------------------------------------------------------------
 
 WORK_PLAN_MD = """# 2023年XX机关党委工作要点
@@ -330,6 +412,8 @@ def write_all() -> list[Path]:
         "scanned.pdf": _pdf_bytes(scanned=True),
         "truncated.pdf": pdf[: len(pdf) * 6 // 10],
         "regulation.docx": _docx_bytes(),
+        "training-plan.docx": _training_plan_docx(),
+        "programme.html": _programme_html().encode("utf-8"),
         "article.html": _html(with_heading=True).encode("utf-8"),
         "untitled-article.htm": _html(with_heading=False).encode("utf-8"),
         "regulation-gbk.txt": regulation.replace("\n", "\r\n").encode("gbk"),

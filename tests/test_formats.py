@@ -1,10 +1,12 @@
 """Every real format and hostile input: ingested cleanly or refused clearly.
 
-The fixtures in tests/fixtures/ (made by tests/make_fixtures.py) all carry one
+Most fixtures in tests/fixtures/ (made by tests/make_fixtures.py) carry one
 fictional regulation, 《XX市机关党支部工作规则》, 5 chapters and 14 articles, in
 the shapes real files arrive in. Each format must give back the same 14 articles,
 without page furniture, web-page chrome or hard wraps; each hostile input must
 be refused with a Chinese reason that names the file, or be ingested sensibly.
+Headings that only the format marks (Markdown #, Word heading styles, HTML <hN>)
+must open sections of their own.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from ingest.loader import IngestError, expand_paths, load_document
+from ingest.markdown import markdown_headings
 from ingest.model import Document, Passage
-from ingest.outline import iter_sections
+from ingest.outline import UNIT_KINDS, iter_sections
 from ingest.pdf import join_pages, read_pages
 from tests.make_fixtures import (
     CHAPTERS,
@@ -31,10 +34,14 @@ from tests.make_fixtures import (
     FIXTURES,
     ISSUED,
     PDF_PASSWORD,
+    PROGRAMME,
+    PROGRAMME_TITLE,
     RUNNING_HEADER,
     TABLE,
     TABLE_AFTER_ARTICLE,
     TITLE,
+    TRAINING_PLAN,
+    TRAINING_PLAN_TITLE,
     regulation_lines,
 )
 
@@ -73,6 +80,11 @@ def article_passages(doc: Document) -> dict[str, Passage]:
 
 def sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[。；：])", squeeze(text)) if s]
+
+
+def cited(doc: Document) -> list[str]:
+    """Each passage's citation without the 《title》 it starts with."""
+    return [p.citation.removeprefix(f"《{doc.title}》") for p in doc.passages]
 
 
 # --- every format gives the regulation back ------------------------------------------
@@ -245,6 +257,33 @@ def test_docx_keeps_headings_and_table_rows_and_leaves_out_header_and_footer() -
     assert "第三章　组织生活" in lines  # a heading in the style 标题 2, as WPS names it
 
 
+def test_docx_headings_by_style_and_outline_level_open_sections_nested_by_level() -> None:
+    doc = load_document(fixture("training-plan.docx"))
+    assert doc.title == TRAINING_PLAN_TITLE  # the Title paragraph heads the document, it is no section
+    headings = [(s.key, s.heading) for s in iter_sections(doc.outline) if s.kind not in UNIT_KINDS]
+    assert headings == [
+        ("pre", "序言"),
+        ("g1", "培训目标"),
+        ("g2", "培训内容"),
+        ("g2.g3", "理论学习"),  # Heading 2
+        ("g2.g4", "业务能力"),  # a custom style whose outline level is 2
+        ("g5", "组织保障"),
+        ("g6", "其他事项"),  # a Normal paragraph given outline level 1 directly
+    ]
+    assert cited(doc) == [
+        "序言",
+        "培训目标",
+        "培训内容 理论学习 第1项",
+        "培训内容 理论学习 第2项",
+        "培训内容 业务能力 第1项",
+        "培训内容 业务能力 第2项",
+        "组织保障",
+        "其他事项",
+    ]
+    # every body paragraph is one passage of its own; no heading is in a passage
+    assert [p.text for p in doc.passages] == [text for style, text in TRAINING_PLAN if style == "Normal"]
+
+
 # --- web pages -----------------------------------------------------------------------
 
 PAGE_CHROME = ["首页", "工作动态", "当前位置", "第九十九条", "发布时间", "字体", "打印本页", "关闭窗口"]
@@ -258,6 +297,24 @@ def test_web_page_gives_the_article_only(name: str) -> None:
     assert doc.text.split("\n")[0] == TITLE  # from <h1>, or from <title> without the site name
     lead_in = article_passages(doc)["第三条"].text.split("\n")
     assert [line[:3] for line in lead_in] == ["第三条", "（一）", "（二）", "（三）"]  # <br> lines stay lines
+
+
+def test_web_page_h2_and_h3_open_sections_nested_by_level() -> None:
+    doc = load_document(fixture("programme.html"))
+    assert doc.title == PROGRAMME_TITLE
+    assert "热点推荐" not in doc.text  # the sidebar's <h3> is no heading of the article
+    assert cited(doc) == [
+        "序言",
+        "创建目标",
+        "创建内容 亮明党员身份",
+        "创建内容 争创一流业绩",
+        "方法步骤 第1项",
+        "方法步骤 第2项",
+        "方法步骤 第3项",
+        "工作要求",
+    ]
+    assert doc.passages[2].heading_path == ("创建内容", "亮明党员身份")
+    assert [p.text for p in doc.passages] == [text for tag, text in PROGRAMME if tag == "p"]
 
 
 # --- text files ----------------------------------------------------------------------
@@ -278,16 +335,58 @@ def test_markdown_headings_become_outline_headings() -> None:
     assert doc.title == "2023年XX机关党委工作要点"
     assert "#" not in doc.text and "**" not in doc.text
     headings = [s.heading for s in iter_sections(doc.outline) if s.kind == "section"]
-    assert headings == ["一、加强政治建设", "二、夯实基层基础"]
+    assert headings == ["一、加强政治建设", "二、夯实基层基础", "工作要求"]
     items = [p for p in doc.passages if p.citation.endswith("项")]
     assert [p.text[:2] for p in items] == ["1.", "2.", "1.", "2."]
 
 
-@pytest.mark.xfail(strict=True, reason="ingest.outline knows unnumbered headings only by name (总则, 附则…)")
 def test_an_unnumbered_markdown_heading_opens_its_own_section() -> None:
     doc = load_document(fixture("workplan.md"))
+    assert [s.key for s in doc.outline] == ["pre", "i1", "i2", "g1"]  # ## 工作要求 sits beside ## 一、…
     requirement = next(p for p in doc.passages if "3月底前报机关党委备案" in p.text)
-    assert "工作要求" in requirement.heading_path
+    assert requirement.heading_path == ("工作要求",)
+    assert requirement.citation == "《2023年XX机关党委工作要点》工作要求"
+    assert not any("工作要求" in p.text for p in doc.passages)  # the heading ends the item before it
+
+
+MARKDOWN_REGULATION = """# 机关党支部学习制度
+
+## 第一章　总则
+
+### 第一条　为了规范机关党支部的学习活动，制定本制度。
+
+### 第二条　党支部学习以集中学习和个人自学相结合。
+
+## 第二章　学习安排
+
+### 第三条　党支部每月至少组织一次集中学习，每次不少于半天。
+
+## 填报说明
+
+学习记录由党支部组织委员填写，每年1月报机关党委存档。
+"""
+
+
+def test_marked_numbered_headings_keep_their_roles_and_a_txt_ignores_the_marks(tmp_path: Path) -> None:
+    (tmp_path / "制度.md").write_text(MARKDOWN_REGULATION, encoding="utf-8")
+    (tmp_path / "制度.txt").write_text(MARKDOWN_REGULATION, encoding="utf-8")
+    markdown, plain = load_document(tmp_path / "制度.md"), load_document(tmp_path / "制度.txt")
+    assert [(s.key, s.kind) for s in iter_sections(markdown.outline)] == [
+        ("c1", "chapter"),
+        ("c1.a1", "article"),  # ### 第一条 is still an article: its family, not its mark, decides
+        ("c1.a2", "article"),
+        ("c2", "chapter"),
+        ("c2.a3", "article"),
+        ("g1", "chapter"),  # marked like the chapters, so it stands beside them
+    ]
+    assert cited(markdown)[-2:] == ["第二章 第三条", "填报说明"]
+    assert plain.text == markdown.text
+    assert cited(plain)[-1] == "第二章 第三条" and plain.passages[-1].text.endswith("报机关党委存档。")
+
+
+def test_markdown_headings_are_atx_headings_with_a_space_after_the_marker() -> None:
+    text = "# 标题\n##工作要求\n  ###\u3000学习安排\n####### 七级\n正文 # 不是标题"
+    assert markdown_headings(text) == [("# 标题", 1), ("  ###\u3000学习安排", 3)]
 
 
 # --- hostile inputs ------------------------------------------------------------------

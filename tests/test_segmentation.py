@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -240,8 +241,8 @@ def test_party_constitution_preamble_is_grouped_under_general_program(documents:
 # --- how the outline decides: small synthetic texts ----------------------------------
 
 
-def outline_of(text: str) -> list[Section]:
-    return list(iter_sections(build_document(text, "示例.txt").outline))
+def outline_of(text: str, headings: Sequence[tuple[str, int]] = ()) -> list[Section]:
+    return list(iter_sections(build_document(text, "示例.txt", headings=headings).outline))
 
 
 def passages_of(text: str) -> tuple[Passage, ...]:
@@ -325,6 +326,62 @@ def test_unnumbered_paragraphs_are_grouped_and_long_ones_split_at_sentence_ends(
     assert all(len(p.text) <= MAX_CHARS and p.text.endswith("。") for p in general)
     assert len(general[0].text.split("\n")) == 3  # three 140-char paragraphs grouped into one passage
     assert len(general) == 1 + 2  # the 840-char paragraph in two balanced parts
+
+
+MARKED_PLAN = """示例工作方案
+第一部分　总体要求
+一、指导思想
+坚持党建引领，推动机关党建和业务工作深度融合。
+二、工作目标
+全年建成一批过硬党支部。
+第二部分　重点任务
+一、加强理论武装
+1.开展专题学习。每月组织一次集中学习。
+2.开展专题研讨。每季度组织一次交流研讨。
+二、加强作风建设
+1.开展作风整治。聚焦突出问题开展专项整治。
+"""
+
+
+def test_marked_unnumbered_headings_nest_by_level_around_numbered_ones() -> None:
+    """第X部分 has no numbering family: its mark, one level above the marked 一、, puts it outside them."""
+    marks = [("示例工作方案", 1), ("第一部分　总体要求", 2), ("一、指导思想", 3), ("二、工作目标", 3)]
+    marks += [("第二部分　重点任务", 2), ("一、加强理论武装", 3), ("二、加强作风建设", 3)]
+    assert [(s.key, s.kind) for s in outline_of(MARKED_PLAN, marks)] == [
+        ("g1", "chapter"),
+        ("g1.i1", "section"),
+        ("g1.i2", "section"),
+        ("g2", "chapter"),
+        ("g2.i1", "section"),  # 一、 starts again under a new part
+        ("g2.i1.n1", "item"),
+        ("g2.i1.n2", "item"),
+        ("g2.i2", "section"),
+        ("g2.i2.n1", "item"),
+    ]
+    # Unmarked, 第X部分 is text, the second 一、 is out of sequence: every item falls under 二、工作目标.
+    assert [s.key for s in outline_of(MARKED_PLAN)] == ["pre", "i1", "i2", "i2.n1", "i2.n2"]
+
+
+def test_a_marked_line_without_a_number_in_sequence_is_a_heading_unless_too_long_for_one() -> None:
+    long_line = (  # 57 characters: longer than any heading
+        "党费由各党支部组织委员具体负责收缴，按月收缴、及时上交，"
+        "收缴情况每季度在党支部内公布一次，主动接受全体党员的监督。"
+    )
+    text = "\n".join(["示例通知", "1.概述", "本通知说明党费收缴安排。", long_line, "其他事项", "按月收缴。"])
+    marks = [("示例通知", 1), ("1.概述", 2), (long_line, 2), ("其他事项", 2)]
+    doc = build_document(text, "示例.txt", headings=marks)
+    # 1. alone is no numbering (a family needs two lines), but the line is still a heading
+    assert [(s.key, s.heading) for s in iter_sections(doc.outline)] == [("g1", "1.概述"), ("g2", "其他事项")]
+    assert doc.passages[0].text.endswith(long_line)  # a paragraph styled as a heading by mistake stays text
+
+
+def test_a_marked_heading_that_reads_as_the_title_opens_no_section() -> None:
+    """Here the 发文字号 above it keeps the first line from being the title, so the file name gives it."""
+    text = "发文字号：X机党〔2023〕5号\n示例通知\n为做好年度工作，现通知如下。\n工作要求\n按时报送。"
+    doc = build_document(text, "示例通知.md", headings=[("# 示例通知", 1), ("## 工作要求", 2)])
+    assert doc.title == "示例通知"
+    assert [(s.key, s.heading) for s in doc.outline] == [("pre", "序言"), ("g1", "工作要求")]
+    assert [p.citation for p in doc.passages] == ["《示例通知》序言", "《示例通知》工作要求"]
 
 
 def test_split_sentences_keeps_closing_quotes_and_splits_lines() -> None:
