@@ -7,7 +7,7 @@ DATA   ?= data
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install model ingest run test lint clean
+.PHONY: install model ingest run browser test lint clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,14 @@ ingest: model
 run: ingest
 	$(BIN)/djkb --data $(DATA) serve --host $(HOST) --port $(PORT)
 
-test: model
+# Debian's Chromium and a CJK font for tests/test_web.py; apt runs only when one is missing.
+browser:
+	@if test -x /usr/bin/chromium && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	else echo "browser tests need: sudo apt-get install chromium fonts-noto-cjk"; fi
+
+test: model browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

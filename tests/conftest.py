@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import uvicorn
+from fastapi import FastAPI
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -76,3 +84,60 @@ def client(library):
     app.state.kb = library
     with TestClient(app) as c:
         yield c
+
+
+ADMIN_TOKEN = "test-admin-token-2026"
+
+
+def copy_data_dir(source: Path, target: Path) -> Path:
+    """A private copy of a data folder (CURRENT, generations/, cache/), for tests that write to it."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("ingest.lock"))
+    return target
+
+
+@contextmanager
+def running(app: FastAPI) -> Iterator[str]:
+    """Serve the app with uvicorn on 127.0.0.1 in a background thread; yield its base URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))  # a free port, held from here on: no race with other processes
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60  # warm=True loads the model and the index first
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(library, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of a real server with an admin token over a copy of the library: uploads and
+    deletions stay in the copy."""
+    from api.app import create_app
+    from api.settings import Settings
+
+    data_dir = copy_data_dir(library.data_dir, tmp_path_factory.mktemp("served") / "data")
+    app = create_app(data_dir, library.model_path, settings=Settings(admin_token=ADMIN_TOKEN))
+    with running(app) as url:
+        yield url
+
+
+NOTICE_TITLE = "测试支部关于开展读书活动的通知"
+
+
+def write_notice(folder: Path) -> Path:
+    """A small document found nowhere else, for uploads."""
+    path = folder / "读书活动通知.txt"
+    path.write_text(
+        f"{NOTICE_TITLE}\n\n一、活动内容\n1.每月共读一本理论书籍，交流读书心得。\n"
+        "2.每季度开展一次读书分享会。\n\n二、工作要求\n各党小组要认真组织，做好记录。\n",
+        encoding="utf-8",
+    )
+    return path

@@ -106,7 +106,16 @@ def test_ask_over_http(client):
     assert body["answered"] is True
     assert body["took_ms"] > 0
     first = body["citations"][0]
-    assert set(first) == {"n", "passage_id", "document_title", "citation", "quote", "start", "end"}
+    assert set(first) == {
+        "n",
+        "passage_id",
+        "document_id",
+        "document_title",
+        "citation",
+        "quote",
+        "start",
+        "end",
+    }
     assert "党组不能审批预备党员" in first["quote"]
     assert f"「{first['quote']}」[1]" in body["answer"]
     assert first["citation"].startswith(f"《{first['document_title']}》")

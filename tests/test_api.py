@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+import httpx
 import pytest
+from fastapi.testclient import TestClient
+
+from index.search import Searcher
 
 PLAN_TITLE = "2022年市商务局党的建设工作要点"
 
@@ -95,3 +101,74 @@ def test_unknown_ids_get_404_in_chinese(client, path):
 
 def test_openapi_is_published(client):
     assert "/search" in client.get("/openapi.json").json()["paths"]
+
+
+# --- limits and the error format ---
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def assert_error(response: httpx.Response, status: int) -> dict[str, str]:
+    """The one error format: {"error": {"code", "message"}}, a Chinese message, no stack trace."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    assert CJK.search(body["error"]["message"]), body
+    assert "Traceback" not in response.text and 'File "' not in response.text
+    return body["error"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/search", {"query": "党" * 501}),
+        ("/ask", {"question": "党" * 501}),
+        ("/search", {"query": "党员", "top_k": 51}),
+        ("/ask", {"question": "党员", "top_k": 51}),
+        ("/search", {"query": "党员", "top_k": "5"}),
+        ("/search", {"query": "党员", "include_superseded": 0}),
+        ("/search", {"query": "党员", "documents": ["x"] * 101}),
+        ("/search", {"query": "党员", "mode": "fuzzy"}),
+    ],
+)
+def test_requests_past_the_limits_get_422(client, path, body):
+    assert assert_error(client.post(path, json=body), 422)["code"] == "invalid_request"
+
+
+def test_the_largest_allowed_request_is_answered(client):
+    response = client.post("/search", json={"query": "党" * 500, "top_k": 50, "documents": ["x"] * 100})
+    assert response.status_code == 200, response.text
+    assert client.post("/search", json={"query": "党员", "top_k": 5.0}).status_code == 200  # JSON's 5.0 is 5
+
+
+@pytest.mark.parametrize("raw", ['{"query": "党员"', "query=党员", "", "[]", "null", '{"query": "党员",}'])
+def test_malformed_json_gets_422(client, raw):
+    response = client.post("/search", content=raw.encode(), headers={"content-type": "application/json"})
+    assert_error(response, 422)
+
+
+def test_a_body_that_is_not_utf8_gets_400(client):
+    raw = '{"query": "党员"}'.encode("gbk")
+    assert_error(client.post("/search", content=raw, headers={"content-type": "application/json"}), 400)
+
+
+def test_a_wrong_method_gets_405_naming_the_allowed_ones(client):
+    assert_error(client.put("/search", json={"query": "党员"}), 405)
+    # GET /documents and POST /documents are two routes: both methods are named.
+    assert client.patch("/documents").headers["allow"] == "GET, POST"
+
+
+def test_writes_without_credentials_get_401_with_a_challenge(client):
+    response = client.delete("/documents/x")
+    assert assert_error(response, 401)["code"] == "unauthorized"
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_an_unexpected_failure_is_a_500_without_its_details(client, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(Searcher, "search", broken)
+    response = TestClient(client.app, raise_server_exceptions=False).post("/search", json={"query": "党员"})
+    assert assert_error(response, 500)["code"] == "internal_error"
+    assert "secret internals" not in response.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -102,3 +103,25 @@ def test_uploads_with_traversal_names_land_inside_the_data_folder(admin_client, 
     stored = list((tmp_path / "data" / "uploads").rglob("逃逸.txt"))
     assert len(stored) == 1
     shutil.rmtree(stored[0].parent)
+
+
+def test_an_upload_without_a_token_is_refused_before_its_body_is_read(admin_client):
+    # Parsed, this broken multipart body would be a 400: the 401 shows it never was.
+    response = admin_client.post(
+        "/documents", content=b"--x\r\nbroken", headers={"content-type": "multipart/form-data; boundary=x"}
+    )
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_an_oversized_upload_without_a_declared_length_gets_413(admin_client):
+    def chunked() -> Iterator[bytes]:  # no Content-Length: the server counts as it reads
+        yield b'--x\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\n\r\n'
+        for _ in range(200):
+            yield "党".encode() * 1000
+        yield b"\r\n--x--\r\n"
+
+    headers = {**auth(), "content-type": "multipart/form-data; boundary=x"}
+    response = admin_client.post("/documents", content=chunked(), headers=headers)
+    assert response.status_code == 413
+    assert response.json()["error"]["message"] == "文件过大：上限为 64 KB"

@@ -5,7 +5,7 @@ import time
 from fastapi import APIRouter
 
 from api.deps import MaybeSearcher
-from api.errors import ApiError
+from api.errors import ApiError, documented
 from api.schemas import AskRequest, AskResponse
 from index.answer import abstention, answer
 
@@ -13,7 +13,10 @@ router = APIRouter(tags=["ask"])
 
 
 @router.post(
-    "/ask", response_model=AskResponse, summary="问答：只用原文逐字摘录作答，注明出处；无依据时如实说明"
+    "/ask",
+    response_model=AskResponse,
+    summary="问答：只用原文逐字摘录作答，注明出处；无依据时如实说明",
+    responses=documented(400, 404, 422),
 )
 def ask(body: AskRequest, live: MaybeSearcher) -> AskResponse:
     started = time.perf_counter()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import LiveSearcher, MaybeSearcher
-from api.errors import ApiError
+from api.errors import ApiError, documented
 from api.schemas import DocumentDetail, DocumentSummary, OutlineNode, OutlineResponse, PassageOut
 from index.search import Searcher
 from ingest.model import Document
@@ -37,7 +37,12 @@ def list_documents(live: MaybeSearcher) -> list[DocumentSummary]:
     return [] if live is None else [_summary(live, r) for r in live.store.document_rows()]
 
 
-@router.get("/documents/{doc_id}", response_model=DocumentDetail, summary="文档元数据与全文")
+@router.get(
+    "/documents/{doc_id}",
+    response_model=DocumentDetail,
+    summary="文档元数据与全文",
+    responses=documented(404),
+)
 def get_document(doc_id: str, live: LiveSearcher) -> DocumentDetail:
     doc = _document(live, doc_id)
     row = next(r for r in live.store.document_rows() if r["id"] == doc_id)
@@ -51,7 +56,12 @@ def get_document(doc_id: str, live: LiveSearcher) -> DocumentDetail:
     )
 
 
-@router.get("/documents/{doc_id}/outline", response_model=OutlineResponse, summary="文档提纲")
+@router.get(
+    "/documents/{doc_id}/outline",
+    response_model=OutlineResponse,
+    summary="文档提纲",
+    responses=documented(404),
+)
 def get_outline(doc_id: str, live: LiveSearcher) -> OutlineResponse:
     doc = _document(live, doc_id)
     return OutlineResponse(
@@ -60,14 +70,19 @@ def get_outline(doc_id: str, live: LiveSearcher) -> OutlineResponse:
 
 
 @router.get(
-    "/documents/{doc_id}/passages", response_model=list[PassageOut], summary="文档的全部段落（按顺序）"
+    "/documents/{doc_id}/passages",
+    response_model=list[PassageOut],
+    summary="文档的全部段落（按顺序）",
+    responses=documented(404),
 )
 def get_passages(doc_id: str, live: LiveSearcher) -> list[PassageOut]:
     doc = _document(live, doc_id, with_passages=True)
     return [PassageOut.of(p, doc.title) for p in doc.passages]
 
 
-@router.get("/passages/{passage_id}", response_model=PassageOut, summary="单个段落")
+@router.get(
+    "/passages/{passage_id}", response_model=PassageOut, summary="单个段落", responses=documented(404)
+)
 def get_passage(passage_id: str, live: LiveSearcher) -> PassageOut:
     passage = live.store.passage(passage_id)
     if passage is None:

@@ -5,12 +5,13 @@ import time
 from fastapi import APIRouter
 
 from api.deps import MaybeSearcher
+from api.errors import documented
 from api.schemas import SearchRequest, SearchResponse, SearchResult
 
 router = APIRouter(tags=["search"])
 
 
-@router.post("/search", response_model=SearchResponse, summary="检索段落")
+@router.post("/search", response_model=SearchResponse, summary="检索段落", responses=documented(400, 422))
 def search(body: SearchRequest, live: MaybeSearcher) -> SearchResponse:
     started = time.perf_counter()
     query = body.query.strip()

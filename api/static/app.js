@@ -71,24 +71,29 @@ function docLink(documentId, passageId, range) {
 
 // ---------- search view ----------
 
-function renderAnswer(answer) {
+function showAnswerBox(...children) {
   const box = $("#answer");
-  box.replaceChildren();
+  box.replaceChildren(...children);
   box.hidden = false;
+}
+
+function renderAnswer(answer) {
   if (!answer.answered) {
-    box.append(el("h2", {}, "回答"), el("p", { class: "none" }, answer.answer));
+    showAnswerBox(el("h2", {}, "回答"), el("p", { class: "none" }, answer.answer));
     return;
   }
+  // The answer is nothing but its quotes, each marked [n]: shown once, each opening its sentence in the document.
   const quotes = el("ol", { class: "quotes" });
   for (const c of answer.citations) {
     quotes.append(
       el("li", {},
         el("a", { href: docLink(c.document_id, c.passage_id, [c.start, c.end]), class: "quote" }, `「${c.quote}」`),
+        el("sup", { class: "n" }, `[${c.n}]`),
         el("div", { class: "cite" }, c.citation),
       ),
     );
   }
-  box.append(el("h2", {}, "回答（原文摘录）"), el("p", { class: "answer-text" }, answer.answer), quotes);
+  showAnswerBox(el("h2", {}, "回答（原文摘录）"), quotes);
 }
 
 function renderResults(results) {
@@ -109,10 +114,14 @@ function renderResults(results) {
   }
 }
 
+let latestSearch = 0;  // a slower earlier search must not overwrite a later one's results or answer
+
 async function runSearch(event) {
   if (event) event.preventDefault();
   const query = $("#q").value.trim();
   if (!query) return;
+  const run = ++latestSearch;
+  const stale = () => run !== latestSearch;
   const phrase = $("#phrase").checked;
   const docId = $("#doc-filter").value;
   const documents = docId ? [docId] : null;
@@ -121,11 +130,19 @@ async function runSearch(event) {
   try {
     const searching = postJson("/search", { query, top_k: 10, mode: phrase ? "phrase" : "hybrid", documents });
     const asking = phrase ? null : postJson("/ask", { question: query, top_k: 5, documents });
+    // Hold the answer's place above the results: they arrive first and would otherwise jump down.
+    if (asking) showAnswerBox(el("h2", {}, "回答"), el("p", { class: "none" }, "正在从原文中摘取答案……"));
     const found = await searching;
+    if (stale()) return;
     renderResults(found.results);
     $("#status").textContent = found.results.length ? `找到 ${found.results.length} 段（${Math.round(found.took_ms)} 毫秒）` : "未找到相关内容。";
-    if (asking) renderAnswer(await asking);
+    if (asking) {
+      const answer = await asking;
+      if (!stale()) renderAnswer(answer);
+    }
   } catch (error) {
+    if (stale()) return;
+    $("#answer").hidden = true;
     $("#status").textContent = error.message;
   }
 }
@@ -140,11 +157,12 @@ async function loadDocumentFilter() {
 
 // ---------- document view ----------
 
-function outlineTree(nodes) {
+function outlineTree(nodes, passageId) {
   const list = el("ul");
   for (const node of nodes) {
-    const item = el("li", {}, el("a", { href: "#", onclick: (e) => { e.preventDefault(); scrollToOffset(node.start); } }, node.heading));
-    if (node.children.length && node.kind !== "article") item.append(outlineTree(node.children));
+    const here = node.passage_ids.includes(passageId) ? "current" : "";  // where the open passage stands
+    const item = el("li", {}, el("a", { href: "#", class: here, onclick: (e) => { e.preventDefault(); scrollToOffset(node.start); } }, node.heading));
+    if (node.children.length && node.kind !== "article") item.append(outlineTree(node.children, passageId));
     list.append(item);
   }
   return list;
@@ -165,7 +183,7 @@ async function showDocument(docId, passageId, range) {
   $("#doc-title").textContent = `《${doc.title}》`;
   const meta = [doc.doc_type, doc.revision_year ? `${doc.revision_year}年版` : "", doc.issued_line, `${doc.passages} 段`];
   $("#doc-meta").textContent = meta.filter(Boolean).join(" · ");
-  $("#outline").replaceChildren(outlineTree(outline.outline));
+  $("#outline").replaceChildren(outlineTree(outline.outline, passageId));
 
   // The full text: passages in order, with the heading lines between them as they stand in the text.
   const article = $("#doc-text");
@@ -191,6 +209,7 @@ async function showDocument(docId, passageId, range) {
   }
   const rest = doc.text.slice(cursor).trim();
   if (rest) article.append(el("div", { class: "heading" }, rest));
+  $("#outline .current")?.scrollIntoView({ block: "nearest" });  // inside the outline's own scroll box
   if (current) current.scrollIntoView({ block: "center" });
 }
 
@@ -198,6 +217,12 @@ async function showDocument(docId, passageId, range) {
 
 function token() {
   return $("#token").value.trim();
+}
+
+function adminStatus(message, isError = false) {
+  const status = $("#admin-status");
+  status.textContent = message;
+  status.classList.toggle("error", isError);
 }
 
 async function showDocuments() {
@@ -221,26 +246,29 @@ async function deleteDocument(doc) {
   if (!confirm(`确定删除《${doc.title}》？`)) return;
   try {
     await api(`/documents/${encodeURIComponent(doc.id)}`, { method: "DELETE", headers: { Authorization: `Bearer ${token()}` } });
-    $("#admin-status").textContent = `已删除《${doc.title}》`;
+    adminStatus(`已删除《${doc.title}》`);
     showDocuments();
   } catch (error) {
-    $("#admin-status").textContent = error.message;
+    adminStatus(error.message, true);
   }
 }
 
 async function upload(event) {
   event.preventDefault();
   const file = $("#upload-file").files[0];
-  if (!file) return;
+  if (!file) {
+    adminStatus("请先选择文件", true);
+    return;
+  }
   const form = new FormData();
   form.append("file", file);
-  $("#admin-status").textContent = "正在上传并导入……";
+  adminStatus("正在上传并导入……");
   try {
     const result = await api("/documents", { method: "POST", body: form, headers: { Authorization: `Bearer ${token()}` } });
-    $("#admin-status").textContent = `已导入《${result.title}》，共 ${result.passages} 段`;
+    adminStatus(`已导入《${result.title}》，共 ${result.passages} 段`);
     showDocuments();
   } catch (error) {
-    $("#admin-status").textContent = error.message;
+    adminStatus(error.message, true);
   }
 }
 
@@ -248,6 +276,10 @@ async function upload(event) {
 
 function show(view) {
   for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== `view-${view}`;
+  for (const link of document.querySelectorAll("[data-nav]")) {
+    if (link.dataset.nav === view) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
 }
 
 async function route() {
@@ -270,6 +302,9 @@ async function route() {
 
 $("#search-form").addEventListener("submit", runSearch);
 $("#upload-form").addEventListener("submit", upload);
+$("#upload-file").addEventListener("change", (event) => {
+  $("#upload-name").textContent = event.target.files[0]?.name || "未选择文件";
+});
 window.addEventListener("hashchange", route);
 loadDocumentFilter().catch(() => {});
 route();
