@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
@@ -22,6 +24,8 @@ log = logging.getLogger("djkb.api")
 
 
 STATIC = Path(__file__).parent / "static"
+# Swagger UI 5 (OpenAPI 3.1) as shipped inside the fastapi-offline wheel: /docs works with no network.
+SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"
 
 
 def create_app(
@@ -40,6 +44,8 @@ def create_app(
         description="党建文件的检索与问答：逐字引用、注明出处、完全离线。",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's own pages load Swagger UI from a CDN; ours serves it locally
+        redoc_url=None,
     )
     app.state.kb = kb
     app.state.settings = settings or Settings.from_env()
@@ -48,9 +54,21 @@ def create_app(
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    app.mount("/docs-assets", StaticFiles(directory=SWAGGER_UI), name="docs-assets")
+
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:
         return FileResponse(STATIC / "index.html")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} - API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon.png",
+        )
 
     @app.middleware("http")
     async def access_log(request: Request, call_next) -> Response:

@@ -172,3 +172,10 @@ def test_an_unexpected_failure_is_a_500_without_its_details(client, monkeypatch)
     response = TestClient(client.app, raise_server_exceptions=False).post("/search", json={"query": "党员"})
     assert assert_error(response, 500)["code"] == "internal_error"
     assert "secret internals" not in response.text
+
+
+def test_api_docs_page_is_served_without_any_cdn(client):
+    page = client.get("/docs").text
+    assert "/docs-assets/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/docs-assets/swagger-ui.css").status_code == 200
