@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.embed_cache import EmbeddingCache
-from index.generations import embedding_cache_path
+from index.generations import data_dir_of, embedding_cache_path
 from index.model import Answer, Citation, Hit
 from index.question import Question, analyse, fit
 from index.search import Searcher
@@ -180,8 +180,7 @@ def _sentence_cosines(searcher: Searcher, question: str, sentences: list[str]) -
     """Cosine of the question with each sentence. Building the index embedded every sentence unit into
     the data folder's embedding cache, so this reads vectors and embeds only the question (embedding
     thirty sentences instead would take most of a second on two cores)."""
-    data_dir = searcher.generation.parent.parent  # DATA/generations/<name> (index.generations)
-    cache = EmbeddingCache(embedding_cache_path(data_dir))
+    cache = EmbeddingCache(embedding_cache_path(data_dir_of(searcher.generation)))
     try:
         vectors = cache.embed(searcher.embedder.model_id, sentences, searcher.embedder.embed_passages)
     finally:

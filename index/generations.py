@@ -29,6 +29,11 @@ def generations_dir(data_dir: Path) -> Path:
     return data_dir / "generations"
 
 
+def data_dir_of(generation: Path) -> Path:
+    """The data directory a generation folder lives in (DATA/generations/<name>)."""
+    return generation.parent.parent
+
+
 def embedding_cache_path(data_dir: Path) -> Path:
     return data_dir / "cache" / "embeddings.sqlite"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from index.build import build_generation
 from index.embedder import Embedder
-from index.generations import current_generation, writer_lock
+from index.generations import DB_FILE, current_generation, writer_lock
 from index.search import Searcher
 from index.store import Store
 from ingest.loader import IngestError, expand_paths, load_document
@@ -70,7 +70,7 @@ class KnowledgeBase:
         live = current_generation(self.data_dir)
         if live is None:
             return []
-        store = Store(live / "djkb.sqlite")
+        store = Store(live / DB_FILE)
         try:
             return [(doc, store.ingested_at(doc.id) or "") for doc in store.documents()]
         finally:

@@ -10,7 +10,7 @@ import numpy as np
 from index.bm25 import Bm25
 from index.dense import DenseIndex
 from index.embedder import Embedder
-from index.enumerations import enumeration_match, enumerations
+from index.enumerations import enumeration_match, enumerations, query_count
 from index.fusion import fuse
 from index.generations import DB_FILE, DENSE_FILE
 from index.highlight import term_spans
@@ -48,6 +48,7 @@ class Searcher:
         self.heading = Bm25(
             [tokenize(" ".join((self.titles[p.document_id], *p.heading_path))) for p in self.passages]
         )
+        self._current = np.array([p.document_id not in self.superseded for p in self.passages], dtype=bool)
         self.enumerations = [enumerations(p.text) for p in self.passages]
         self.dense = DenseIndex(generation / DENSE_FILE)
         self.unit_rows = np.array([self._row[pid] for pid in self.store.unit_passages()], dtype=np.int64)
@@ -66,6 +67,8 @@ class Searcher:
         return self.body.coverage(key_terms(query))
 
     def enumeration_scores(self, query: str) -> np.ndarray:
+        if query_count(query) is None:  # most queries name no count: skip the per-passage pass
+            return np.zeros(len(self.passages), dtype=np.float32)
         return np.array([enumeration_match(query, found) for found in self.enumerations], dtype=np.float32)
 
     def dense_scores(self, query: str) -> np.ndarray:
@@ -114,11 +117,22 @@ class Searcher:
             scores = self.phrase_scores(query)
         scores = np.where(self._allowed(documents, doc_types, include_superseded), scores, 0.0)
         order = [int(i) for i in np.argsort(-scores, kind="stable")[:top_k] if scores[i] > 0]
-        return [self._hit(self.passages[i], float(scores[i]), query, mode) for i in order]
+        if mode == "phrase":
+            return [
+                self._hit(self.passages[i], float(scores[i]), phrase_spans(self.passages[i].text, query))
+                for i in order
+            ]
+        terms = [t for t in query_terms(query) if len(t) > 1]  # tokenised once, not once per hit
+        return [
+            self._hit(self.passages[i], float(scores[i]), term_spans(self.passages[i].text, terms))
+            for i in order
+        ]
 
     def _allowed(
         self, documents: Collection[str] | None, doc_types: Collection[str] | None, include_superseded: bool
     ) -> np.ndarray:
+        if not documents and not doc_types:  # the common case: no per-passage pass on every query
+            return np.ones(len(self.passages), dtype=bool) if include_superseded else self._current
         return np.array(
             [
                 (not documents or p.document_id in documents)
@@ -129,11 +143,7 @@ class Searcher:
             dtype=bool,
         )
 
-    def _hit(self, passage: Passage, score: float, query: str, mode: str) -> Hit:
-        if mode == "phrase":
-            highlights = phrase_spans(passage.text, query)
-        else:
-            highlights = term_spans(passage.text, [t for t in query_terms(query) if len(t) > 1])
+    def _hit(self, passage: Passage, score: float, highlights: tuple[tuple[int, int], ...]) -> Hit:
         return Hit(
             passage=passage,
             document_title=self.titles[passage.document_id],

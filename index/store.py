@@ -73,11 +73,14 @@ class Store:
         row = self._db.execute("SELECT value FROM info WHERE key = ?", (key,)).fetchone()
         return row["value"] if row else None
 
-    def document_rows(self) -> list[sqlite3.Row]:
+    def document_rows(self, doc_id: str | None = None) -> list[sqlite3.Row]:
+        """Summary rows (with passage counts) of all documents, or of the one with `doc_id`."""
+        where, args = ("WHERE d.id = ? ", (doc_id,)) if doc_id is not None else ("", ())
         return self._db.execute(
             "SELECT d.id, d.source, d.meta, d.content_hash, d.ingested_at, COUNT(p.id) AS passages "
-            "FROM documents d LEFT JOIN passages p ON p.document_id = d.id "
-            "GROUP BY d.id ORDER BY d.ordinal"
+            f"FROM documents d LEFT JOIN passages p ON p.document_id = d.id {where}"
+            "GROUP BY d.id ORDER BY d.ordinal",
+            args,
         ).fetchall()
 
     def document(self, doc_id: str, *, with_passages: bool = True) -> Document | None:

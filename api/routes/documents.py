@@ -45,7 +45,7 @@ def list_documents(live: MaybeSearcher) -> list[DocumentSummary]:
 )
 def get_document(doc_id: str, live: LiveSearcher) -> DocumentDetail:
     doc = _document(live, doc_id)
-    row = next(r for r in live.store.document_rows() if r["id"] == doc_id)
+    (row,) = live.store.document_rows(doc_id)
     return DocumentDetail(
         **_summary(live, row).model_dump(),
         issuer=doc.meta.issuer,
