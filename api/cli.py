@@ -9,10 +9,11 @@ import logging
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from index.answer import answer
-from index.knowledge_base import KnowledgeBase
+from index.knowledge_base import IndexBuildError, IngestResult, KnowledgeBase
 from index.search import MODES, Searcher
 
 
@@ -40,16 +41,46 @@ def _emphasise(text: str, spans: list[tuple[int, int]] | tuple[tuple[int, int], 
     return "".join([*out, text[last:]])
 
 
+# How each outcome of an ingest is named to people, in the order the summary lists them.
+INGEST_LABELS = {
+    "ingested": "新增",
+    "version": "新版本",
+    "resegmented": "重新切分",
+    "unchanged": "未变",
+    "duplicate": "重复",
+    "failed": "失败",
+}
+
+
+def describe(result: IngestResult) -> str:
+    """One file's line of the ingest report."""
+    document = f"《{result.title}》 {result.passages} 段"
+    match result.status:
+        case "failed":
+            detail = result.message
+        case "duplicate":
+            detail = f"与已有的《{result.other_title}》（{result.other_source}）内容相同，未重复存储"
+        case "version":
+            detail = f"{document}，取代旧版《{result.other_title}》（{result.other_source}；旧版仍保留）"
+        case "resegmented":
+            detail = f"{document}（导入程序已更新，重新切分）"
+        case _:
+            detail = document
+    return f"[{INGEST_LABELS[result.status]}] {result.path}  {detail}"
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
-    results = _kb(args).ingest([Path(p) for p in args.paths], show_progress=True, password=args.password)
-    counts: dict[str, int] = {}
+    try:
+        results = _kb(args).ingest([Path(p) for p in args.paths], show_progress=True, password=args.password)
+    except IndexBuildError as exc:
+        print(f"导入失败：{exc}", file=sys.stderr)
+        return 1
+    counts = Counter(r.status for r in results)
     for r in results:
-        counts[r.status] = counts.get(r.status, 0) + 1
-        detail = f"《{r.title}》 {r.passages} 段" if r.title else r.message
-        print(f"[{r.status}] {r.path}  {detail}")
-    summary = "，".join(f"{k} {v}" for k, v in counts.items()) or "没有找到可导入的文件"
-    print(f"完成：{summary}")
-    return 1 if counts.get("failed") or not results else 0
+        print(describe(r))
+    summary = "，".join(f"{label} {n}" for status, label in INGEST_LABELS.items() if (n := counts[status]))
+    print(f"完成：{summary or '没有找到可导入的文件'}")
+    return 1 if counts["failed"] or not results else 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -68,8 +99,12 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("未找到相关内容。" if live else EMPTY)
         return 0
     for rank, hit in enumerate(hits, 1):
-        print(f"{rank}. {hit.passage.citation}  ({hit.score:.3f})")
-        print(f"   {_emphasise(hit.passage.text, hit.highlights)}\n")
+        published = f"  发布于 {hit.published}" if hit.published else ""
+        print(f"{rank}. {hit.passage.citation}{published}  ({hit.score:.3f})")
+        print(f"   {_emphasise(hit.passage.text, hit.highlights)}")
+        if hit.also:
+            print(f"   另见：{'；'.join(ref.citation for ref in hit.also)}")
+        print()
     return 0
 
 

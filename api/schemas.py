@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -64,12 +65,23 @@ class PassageOut(BaseModel):
         )
 
 
+class ReferenceOut(BaseModel):
+    passage_id: str
+    document_id: str
+    document_title: str
+    citation: str
+
+
 class SearchResult(PassageOut):
     doc_type: str
     revision_year: int | None = Field(description="文档版本（修订年份）")
     current: bool = Field(description="是否为该文档的现行版本")
+    published: str = Field("", description="网页注明的发布日期（ISO），没有时为空")
     score: float
     highlights: list[tuple[int, int]]
+    also: list[ReferenceOut] = Field(
+        default_factory=list, description="另见：其他文档中相同的文字（如转载条例原文的学习网页）"
+    )
 
     @classmethod
     def of_hit(cls, hit: Hit) -> SearchResult:
@@ -79,8 +91,10 @@ class SearchResult(PassageOut):
             doc_type=hit.doc_type,
             revision_year=hit.revision_year,
             current=hit.current,
+            published=hit.published,
             score=round(hit.score, 6),
             highlights=list(hit.highlights),
+            also=[ReferenceOut(**asdict(ref)) for ref in hit.also],
         )
 
 
@@ -147,7 +161,8 @@ class DocumentSummary(BaseModel):
     source: str
     doc_type: str
     revision_year: int | None
-    current: bool = Field(True, description="是否为该文档的现行版本（同名文档中修订最新者）")
+    current: bool = Field(True, description="是否为该文档的现行版本（同一文档的各版本中最新者）")
+    published: str = Field("", description="网页注明的发布日期（ISO），没有时为空")
     passages: int
     ingested_at: str
 
@@ -208,8 +223,12 @@ class ErrorResponse(BaseModel):
 
 
 class UploadResult(BaseModel):
-    document_id: str
+    document_id: str = Field(description="导入后的文档 ID；重复时为已有文档的 ID")
     title: str
     passages: int
-    status: str  # ingested | replaced | unchanged
+    status: Literal["ingested", "version", "resegmented", "unchanged", "duplicate"] = Field(
+        description="ingested 新增；version 同一文档的新版本（旧版保留）；resegmented 重新切分；"
+        "unchanged 已导入过；duplicate 与已有文档内容相同，未重复存储"
+    )
     filename: str
+    other_document_id: str = Field("", description="duplicate：内容相同的已有文档；version：被取代的旧版")

@@ -1,7 +1,9 @@
-"""Build a complete index generation from documents: SQLite rows, lexical tokens, dense vectors."""
+"""Build a complete index generation from documents: SQLite rows, lexical tokens, dense vectors, reprints."""
 
 from __future__ import annotations
 
+import logging
+import shutil
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,22 +14,74 @@ from index.dense import write_dense
 from index.embed_cache import EmbeddingCache
 from index.embedder import Embedder
 from index.generations import DB_FILE, DENSE_FILE, embedding_cache_path, new_generation, publish
-from index.store import write_store
+from index.reprints import find_reprints
+from index.store import StoredDocument, write_store
 from index.tokenize import lexicon_version, tokenize
 from index.units import dense_units
-from ingest.model import Document
+from index.versions import superseded
+
+log = logging.getLogger("djkb")
+
+
+class IndexBuildError(Exception):
+    """The new index could not be built; the previous one stays live. The message is for members."""
 
 
 def build_generation(
     data_dir: Path,
-    documents: Sequence[tuple[Document, str]],
+    documents: Sequence[StoredDocument],
     embedder: Embedder,
     *,
     show_progress: bool = False,
 ) -> Path:
-    """Write a new generation holding exactly `documents` and make it live. Caller holds writer_lock."""
+    """Write a new generation holding exactly `documents` and make it live. Caller holds writer_lock.
+
+    Raises IndexBuildError, having removed what it wrote, when the documents do not make a
+    valid index or anything fails on the way: nothing is published then.
+    """
+    problem = invalid(documents)
+    if problem:
+        raise IndexBuildError(f"索引校验未通过（{problem}），本次导入未生效，之前的索引仍在使用")
     generation = new_generation(data_dir)
-    units = [pair for doc, _ in documents for pair in dense_units(doc)]
+    try:
+        _write(generation, data_dir, documents, embedder, show_progress)
+    except Exception as exc:
+        shutil.rmtree(generation, ignore_errors=True)
+        log.exception("index build failed")
+        raise IndexBuildError(
+            f"建立索引失败（{type(exc).__name__}: {exc}），本次导入未生效，之前的索引仍在使用"
+        ) from exc
+    publish(data_dir, generation)
+    return generation
+
+
+def invalid(documents: Sequence[StoredDocument]) -> str:
+    """What makes `documents` unfit for one index ("" when nothing): every ID unique, every
+    passage exactly its span of its document's text."""
+    doc_ids: set[str] = set()
+    passage_ids: set[str] = set()
+    for stored in documents:
+        doc = stored.document
+        if doc.id in doc_ids:
+            return f"文档编号重复：{doc.id}《{doc.title}》"
+        doc_ids.add(doc.id)
+        for p in doc.passages:
+            if p.id in passage_ids or p.document_id != doc.id:
+                return f"段落编号重复或不属于其文档：{p.id}（{doc.source}）"
+            passage_ids.add(p.id)
+            if not (0 <= p.start < p.end <= len(doc.text)) or doc.text[p.start : p.end] != p.text:
+                return f"段落与原文位置不符：{p.id}（{doc.source}）"
+    return ""
+
+
+def _write(
+    generation: Path,
+    data_dir: Path,
+    documents: Sequence[StoredDocument],
+    embedder: Embedder,
+    show_progress: bool,
+) -> None:
+    units = [pair for stored in documents for pair in dense_units(stored.document)]
     cache = EmbeddingCache(embedding_cache_path(data_dir))
     try:
         vectors = cache.embed(
@@ -38,17 +92,17 @@ def build_generation(
     finally:
         cache.close()
     write_dense(generation / DENSE_FILE, vectors if len(units) else np.zeros((0, embedder.dim)), embedder.dim)
-    tokens = {p.id: tokenize(p.text) for doc, _ in documents for p in doc.passages}
+    tokens = {p.id: tokenize(p.text) for stored in documents for p in stored.document.passages}
+    old = superseded((s.document.id, s.lineage, s.document.meta, s.ingested_at) for s in documents)
     write_store(
         generation / DB_FILE,
         documents,
         tokens,
         [(u.passage_id, u.start, u.end) for u, _ in units],
+        find_reprints([s.document for s in documents if s.document.id not in old]),
         {
             "model_id": embedder.model_id,
             "lexicon": lexicon_version(),
             "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
         },
     )
-    publish(data_dir, generation)
-    return generation

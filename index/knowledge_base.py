@@ -4,30 +4,41 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
-from index.build import build_generation
+from index.build import IndexBuildError, build_generation
 from index.embedder import Embedder
 from index.generations import DB_FILE, current_generation, writer_lock
+from index.identity import Outcome, place, same_file
 from index.search import Searcher
-from index.store import Store
-from ingest.loader import IngestError, expand_paths, load_document
+from index.store import Store, StoredDocument
+from ingest.isolation import load_documents
+from ingest.loader import IngestError, content_hash, expand_paths
 from ingest.model import Document
+from ingest.pipeline import ingest_version
 
 log = logging.getLogger("djkb")
 
 
 @dataclass(frozen=True, slots=True)
 class IngestResult:
+    """What became of one file: ingested | unchanged | resegmented | duplicate | version | failed."""
+
     path: str
-    status: str  # ingested | unchanged | replaced | failed
+    status: str
     document_id: str = ""
     title: str = ""
     passages: int = 0
-    message: str = ""
+    message: str = ""  # why it failed
+    other_id: str = ""  # the document it duplicates (duplicate) or follows as a new version (version)
+    other_title: str = ""
+    other_source: str = ""
+
+
+__all__ = ["IndexBuildError", "IngestResult", "KnowledgeBase"]
 
 
 class KnowledgeBase:
@@ -66,51 +77,88 @@ class KnowledgeBase:
         if live is not None:
             live.search("党员", top_k=1)
 
-    def _stored_documents(self) -> list[tuple[Document, str]]:
+    def _stored_documents(self) -> list[StoredDocument]:
         live = current_generation(self.data_dir)
         if live is None:
             return []
         store = Store(live / DB_FILE)
         try:
-            return [(doc, store.ingested_at(doc.id) or "") for doc in store.documents()]
+            return store.stored_documents()
         finally:
             store.close()
 
     def ingest(
         self, paths: Sequence[Path], *, show_progress: bool = False, password: str | None = None
     ) -> list[IngestResult]:
-        """Ingest files and folders; one bad file is reported and never stops the others."""
-        results: list[IngestResult] = []
+        """Ingest files and folders; one bad file is reported and never stops the others.
+
+        Raises IndexBuildError when the new index cannot be built: the previous one stays live.
+        """
         with writer_lock(self.data_dir):
-            documents = dict((doc.id, (doc, at)) for doc, at in self._stored_documents())
-            changed = False
-            now = time.strftime("%Y-%m-%dT%H:%M:%S")
-            for path in expand_paths(paths):
+            stored = self._stored_documents()
+            order = list(dict.fromkeys(expand_paths(paths)))
+            results: dict[Path, IngestResult] = {}
+            to_read: list[Path] = []
+            for path in order:
                 try:
-                    doc = load_document(path, password=password)
-                except IngestError as exc:
-                    log.info("ingest failed: %s", exc)
-                    results.append(IngestResult(str(path), "failed", message=str(exc)))
+                    digest = content_hash(path.read_bytes())
+                except OSError as exc:
+                    results[path] = _failed(IngestError(path, f"无法读取文件（{exc.strerror or exc}）"))
                     continue
-                old = documents.get(doc.id)
-                if old is not None and old[0].content_hash == doc.content_hash:
-                    status = "unchanged"
+                same = same_file(path.name, digest, stored)
+                if same is not None and same.document.ingest_version == ingest_version():
+                    # The very file, read by the same code: not even read again.
+                    results[path] = _result(path, Outcome.UNCHANGED, same.document, None)
                 else:
-                    status = "replaced" if old is not None else "ingested"
-                    documents[doc.id] = (doc, now)
-                    changed = True
-                results.append(IngestResult(str(path), status, doc.id, doc.title, len(doc.passages)))
+                    to_read.append(path)
+            changed = False
+            for path, loaded in load_documents(to_read, password):
+                if isinstance(loaded, IngestError):
+                    log.info("ingest failed: %s", loaded)
+                    results[path] = _failed(loaded)
+                    continue
+                placement = place(loaded, stored)
+                other = placement.other
+                now = datetime.now().isoformat(timespec="microseconds")
+                if placement.outcome is Outcome.NEW:
+                    stored.append(StoredDocument(loaded, now, loaded.id))
+                elif placement.outcome is Outcome.VERSION and other is not None:
+                    stored.append(StoredDocument(loaded, now, other.lineage))
+                elif placement.outcome is Outcome.RESEGMENTED and other is not None:
+                    stored[stored.index(other)] = replace(other, document=loaded)
+                changed |= placement.outcome in (Outcome.NEW, Outcome.VERSION, Outcome.RESEGMENTED)
+                related = other.document if other is not None else None
+                is_duplicate = placement.outcome is Outcome.DUPLICATE and related is not None
+                shown = related if is_duplicate and related is not None else loaded
+                results[path] = _result(path, placement.outcome, shown, related)
             if changed:
-                build_generation(
-                    self.data_dir, list(documents.values()), self.embedder, show_progress=show_progress
-                )
-        return results
+                build_generation(self.data_dir, stored, self.embedder, show_progress=show_progress)
+        return [results[path] for path in order]
 
     def remove(self, doc_id: str) -> bool:
         with writer_lock(self.data_dir):
-            documents = self._stored_documents()
-            kept = [(doc, at) for doc, at in documents if doc.id != doc_id]
-            if len(kept) == len(documents):
+            stored = self._stored_documents()
+            kept = [s for s in stored if s.document.id != doc_id]
+            if len(kept) == len(stored):
                 return False
             build_generation(self.data_dir, kept, self.embedder)
             return True
+
+
+def _failed(error: IngestError) -> IngestResult:
+    return IngestResult(str(error.path), "failed", message=str(error))
+
+
+def _result(path: Path, outcome: Outcome, document: Document, other: Document | None) -> IngestResult:
+    """The report of one file: the document it is now, and the one it repeats or follows."""
+    related = other if outcome in (Outcome.DUPLICATE, Outcome.VERSION) else None
+    return IngestResult(
+        str(path),
+        outcome.value,
+        document.id,
+        document.title,
+        len(document.passages),
+        other_id=related.id if related else "",
+        other_title=related.title if related else "",
+        other_source=related.source if related else "",
+    )

@@ -8,6 +8,16 @@ from ingest.model import Passage
 
 
 @dataclass(frozen=True, slots=True)
+class Reference:
+    """Another place that holds the same text as a hit (另见): a page that reprints a regulation's article."""
+
+    passage_id: str
+    document_id: str
+    document_title: str
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     passage: Passage
     document_title: str
@@ -16,6 +26,8 @@ class Hit:
     revision_year: int | None = None
     current: bool = True  # False for an older revision of a document that has a newer one
     highlights: tuple[tuple[int, int], ...] = ()  # [start, end) of matched terms within passage.text
+    also: tuple[Reference, ...] = ()  # the same text in other documents, shown once as this hit
+    published: str = ""  # ISO date a web page states it was published
 
 
 @dataclass(frozen=True, slots=True)

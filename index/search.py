@@ -14,7 +14,7 @@ from index.enumerations import enumeration_match, enumerations, query_count
 from index.fusion import fuse
 from index.generations import DB_FILE, DENSE_FILE
 from index.highlight import term_spans
-from index.model import Hit
+from index.model import Hit, Reference
 from index.phrase import phrase_spans
 from index.store import Store, meta_from_json
 from index.tokenize import key_terms, lexicon_version, query_terms, tokenize
@@ -24,6 +24,7 @@ from ingest.model import Passage
 MODES = ("hybrid", "lexical", "dense", "phrase")
 HEADING_WEIGHT = 0.5  # title and heading words count, but less than the passage's own words
 DENSE_CANDIDATES = 400  # nearest sentence units looked at per query
+REPRINT_SLACK = 3  # rank this many times top_k: reprints that fold into one hit leave room for others
 
 
 class Searcher:
@@ -39,7 +40,10 @@ class Searcher:
         self.metas = {r["id"]: meta_from_json(r["meta"]) for r in docs}
         self.titles = {doc_id: meta.title for doc_id, meta in self.metas.items()}
         self.doc_types = {doc_id: meta.doc_type for doc_id, meta in self.metas.items()}
-        self.superseded = superseded((r["id"], self.metas[r["id"]], r["ingested_at"]) for r in docs)
+        lineages = self.store.lineages()
+        self.superseded = superseded(
+            (r["id"], lineages[r["id"]], self.metas[r["id"]], r["ingested_at"]) for r in docs
+        )
         if self.store.info("lexicon") == lexicon_version():
             tokens = dict(self.store.passage_tokens())
         else:  # built with another dictionary: tokenise afresh so queries and passages agree
@@ -52,6 +56,13 @@ class Searcher:
         self.enumerations = [enumerations(p.text) for p in self.passages]
         self.dense = DenseIndex(generation / DENSE_FILE)
         self.unit_rows = np.array([self._row[pid] for pid in self.store.unit_passages()], dtype=np.int64)
+        # Reprinted text: each reprint row → its canonical rows (best first), and back.
+        self._canonical: dict[int, list[int]] = {}
+        self._reprinted: dict[int, list[int]] = {}
+        for pid, canonical in self.store.reprints():
+            row, source = self._row[pid], self._row[canonical]
+            self._canonical.setdefault(row, []).append(source)
+            self._reprinted.setdefault(source, []).append(row)
 
     def close(self) -> None:
         self.store.close()
@@ -115,18 +126,26 @@ class Searcher:
             scores = self.dense_scores(query)
         else:
             scores = self.phrase_scores(query)
-        scores = np.where(self._allowed(documents, doc_types, include_superseded), scores, 0.0)
-        order = [int(i) for i in np.argsort(-scores, kind="stable")[:top_k] if scores[i] > 0]
+        allowed = self._allowed(documents, doc_types, include_superseded)
+        scores = np.where(allowed, scores, 0.0)
+        best = np.argsort(-scores, kind="stable")[: REPRINT_SLACK * top_k]
+        ranked = [int(i) for i in best if scores[i] > 0]
+        shown = self._once(ranked, scores, allowed)[:top_k]
         if mode == "phrase":
-            return [
-                self._hit(self.passages[i], float(scores[i]), phrase_spans(self.passages[i].text, query))
-                for i in order
-            ]
+            return [self._hit(i, score, phrase_spans(self.passages[i].text, query)) for i, score in shown]
         terms = [t for t in query_terms(query) if len(t) > 1]  # tokenised once, not once per hit
-        return [
-            self._hit(self.passages[i], float(scores[i]), term_spans(self.passages[i].text, terms))
-            for i in order
-        ]
+        return [self._hit(i, score, term_spans(self.passages[i].text, terms)) for i, score in shown]
+
+    def _once(self, ranked: list[int], scores: np.ndarray, allowed: np.ndarray) -> list[tuple[int, float]]:
+        """Each text once: a reprint gives way to the passage it reprints (from the more authoritative
+        document) when that one may be shown, at the better of the two scores."""
+        shown: dict[int, float] = {}
+        for row in ranked:
+            sources = [source for source in self._canonical.get(row, ()) if allowed[source]]
+            target = max(sources, key=lambda source: scores[source]) if sources else row
+            if target not in shown:
+                shown[target] = float(max(scores[row], scores[target]))
+        return sorted(shown.items(), key=lambda item: -item[1])
 
     def _allowed(
         self, documents: Collection[str] | None, doc_types: Collection[str] | None, include_superseded: bool
@@ -143,7 +162,10 @@ class Searcher:
             dtype=bool,
         )
 
-    def _hit(self, passage: Passage, score: float, highlights: tuple[tuple[int, int], ...]) -> Hit:
+    def _hit(self, row: int, score: float, highlights: tuple[tuple[int, int], ...]) -> Hit:
+        passage = self.passages[row]
+        # 另见: the current documents that reprint this text, or for a reprint the text it reprints.
+        others = self._canonical.get(row) or self._reprinted.get(row, ())
         return Hit(
             passage=passage,
             document_title=self.titles[passage.document_id],
@@ -152,4 +174,10 @@ class Searcher:
             current=passage.document_id not in self.superseded,
             score=score,
             highlights=highlights,
+            also=tuple(self._reference(other) for other in others),
+            published=self.metas[passage.document_id].published,
         )
+
+    def _reference(self, row: int) -> Reference:
+        passage = self.passages[row]
+        return Reference(passage.id, passage.document_id, self.titles[passage.document_id], passage.citation)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ingest.model import Document, DocumentMeta, Passage, Section
@@ -16,7 +16,8 @@ from ingest.model import Document, DocumentMeta, Passage, Section
 SCHEMA = """
 CREATE TABLE documents (
     id TEXT PRIMARY KEY, ordinal INTEGER, source TEXT, content_hash TEXT, text TEXT,
-    meta TEXT, outline TEXT, ingested_at TEXT
+    meta TEXT, outline TEXT, ingested_at TEXT, lineage TEXT, text_hash TEXT, format TEXT,
+    ingest_version TEXT
 );
 CREATE TABLE passages (
     id TEXT PRIMARY KEY, document_id TEXT, ordinal INTEGER, text TEXT, start INTEGER, "end" INTEGER,
@@ -24,6 +25,8 @@ CREATE TABLE passages (
 );
 CREATE INDEX passages_by_document ON passages (document_id, ordinal);
 CREATE TABLE units (row INTEGER PRIMARY KEY, passage_id TEXT, start INTEGER, "end" INTEGER);
+-- A passage that reprints the text of passages of more authoritative documents (rank 0 covers most).
+CREATE TABLE reprints (passage_id TEXT, canonical_id TEXT, rank INTEGER, PRIMARY KEY (passage_id, rank));
 CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT);
 """
 
@@ -52,10 +55,24 @@ def _passage_from_row(row: sqlite3.Row) -> Passage:
     )
 
 
+def _optional(row: sqlite3.Row, column: str) -> str:
+    """A column that older generations lack ("" there)."""
+    return row[column] if column in row.keys() else ""  # noqa: SIM118 (`in row` tests the values)
+
+
 def meta_from_json(text: str) -> DocumentMeta:
     data = json.loads(text)
     data["dates"] = tuple(data["dates"])
     return DocumentMeta(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A document as the knowledge base keeps it: when it came in, and which versions are one document."""
+
+    document: Document
+    ingested_at: str
+    lineage: str  # ID of the first version; all versions of one document share it
 
 
 class Store:
@@ -85,25 +102,46 @@ class Store:
 
     def document(self, doc_id: str, *, with_passages: bool = True) -> Document | None:
         row = self._db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        if row is None:
-            return None
+        return None if row is None else self._document(row, with_passages)
+
+    def _document(self, row: sqlite3.Row, with_passages: bool) -> Document:
+        # Generations written before a column existed lack it: the default makes the next ingest re-read.
+        extra = {k: value for k in ("text_hash", "format", "ingest_version") if (value := _optional(row, k))}
         return Document(
             id=row["id"],
             source=row["source"],
             text=row["text"],
             meta=meta_from_json(row["meta"]),
             outline=tuple(_section_from_json(s) for s in json.loads(row["outline"])),
-            passages=tuple(self.passages(doc_id)) if with_passages else (),
+            passages=tuple(self.passages(row["id"])) if with_passages else (),
             content_hash=row["content_hash"],
+            **extra,
         )
 
-    def documents(self) -> list[Document]:
-        ids = [r["id"] for r in self._db.execute("SELECT id FROM documents ORDER BY ordinal")]
-        return [doc for doc in (self.document(i) for i in ids) if doc is not None]
+    def stored_documents(self) -> list[StoredDocument]:
+        """Every document with its passages, in ingest order, as the next ingest builds on them."""
+        rows = self._db.execute("SELECT * FROM documents ORDER BY ordinal").fetchall()
+        return [
+            StoredDocument(
+                self._document(row, with_passages=True),
+                row["ingested_at"] or "",
+                _optional(row, "lineage") or row["id"],
+            )
+            for row in rows
+        ]
 
-    def ingested_at(self, doc_id: str) -> str | None:
-        row = self._db.execute("SELECT ingested_at FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return row["ingested_at"] if row else None
+    def lineages(self) -> dict[str, str]:
+        """Document ID → lineage (the ID of its first version)."""
+        rows = self._db.execute("SELECT * FROM documents").fetchall()
+        return {r["id"]: _optional(r, "lineage") or r["id"] for r in rows}
+
+    def reprints(self) -> list[tuple[str, str]]:
+        """(passage ID, canonical passage ID) pairs, best canonical first for each passage."""
+        try:
+            rows = self._db.execute("SELECT passage_id, canonical_id FROM reprints ORDER BY passage_id, rank")
+        except sqlite3.OperationalError:  # a generation written before reprints were detected
+            return []
+        return [(r["passage_id"], r["canonical_id"]) for r in rows]
 
     def passage(self, passage_id: str) -> Passage | None:
         row = self._db.execute("SELECT * FROM passages WHERE id = ?", (passage_id,)).fetchone()
@@ -135,18 +173,20 @@ class Store:
 
 def write_store(
     path: Path,
-    documents: Sequence[tuple[Document, str]],
+    documents: Sequence[StoredDocument],
     passage_tokens: dict[str, list[str]],
     units: Iterable[tuple[str, int, int]],
+    reprints: dict[str, tuple[str, ...]],
     info: dict[str, str],
 ) -> None:
-    """Write a new generation's database. `documents` pairs each document with its ingest time."""
+    """Write a new generation's database."""
     db = sqlite3.connect(path)
     try:
         db.executescript(SCHEMA)
-        for ordinal, (doc, ingested_at) in enumerate(documents):
+        for ordinal, stored in enumerate(documents):
+            doc = stored.document
             db.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     doc.id,
                     ordinal,
@@ -155,7 +195,11 @@ def write_store(
                     doc.text,
                     json.dumps(asdict(doc.meta), ensure_ascii=False),
                     json.dumps([asdict(s) for s in doc.outline], ensure_ascii=False),
-                    ingested_at,
+                    stored.ingested_at,
+                    stored.lineage,
+                    doc.text_hash,
+                    doc.format,
+                    doc.ingest_version,
                 ),
             )
             db.executemany(
@@ -181,6 +225,14 @@ def write_store(
         db.executemany(
             'INSERT INTO units (row, passage_id, start, "end") VALUES (?, ?, ?, ?)',
             [(row, pid, start, end) for row, (pid, start, end) in enumerate(units)],
+        )
+        db.executemany(
+            "INSERT INTO reprints VALUES (?, ?, ?)",
+            [
+                (pid, canonical, rank)
+                for pid, found in reprints.items()
+                for rank, canonical in enumerate(found)
+            ],
         )
         db.executemany("INSERT INTO info VALUES (?, ?)", list(info.items()))
         db.commit()

@@ -15,15 +15,15 @@ from pathlib import Path
 from ingest.docx import docx_text
 from ingest.html import html_text
 from ingest.markdown import markdown_headings
-from ingest.model import Document
+from ingest.model import Document, SourceText
 from ingest.pdf import pdf_text
 from ingest.pipeline import build_document
 from ingest.sniff import Kind, sniff
 from ingest.text import EMPTY, decode_text
 
 SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
-# Folder notes (README.md) describe a folder; they are not documents of the knowledge base.
-NOT_DOCUMENTS = ("readme",)
+# Folder notes (README.md, SOURCES.md) describe a folder; they are not documents of the knowledge base.
+NOT_DOCUMENTS = ("readme", "sources", "license", "changelog")
 
 _EXPECTED = {".pdf": Kind.PDF, ".docx": Kind.DOCX}
 _UNMISTAKABLE = frozenset({Kind.PDF, Kind.DOCX})  # read whatever the file is called
@@ -90,23 +90,40 @@ def parse_document(data: bytes, name: str, password: str | None = None) -> Docum
         raise ValueError(f"扩展名是 {suffix}，但内容不是{expected.value}（文件可能已损坏或被改了扩展名）")
     if kind not in _UNMISTAKABLE and suffix not in SUPPORTED:
         raise ValueError(f"不支持的文件类型“{suffix or '无扩展名'}”（支持：{'、'.join(SUPPORTED)}）")
-    page_starts = None
-    headings: list[tuple[str, int]] = []
     match kind:
         case Kind.PDF:
             text, page_starts = pdf_text(data, password)
+            source = SourceText(text, "pdf", page_starts=tuple(page_starts))
         case Kind.DOCX:
             text, headings = docx_text(data)
+            source = SourceText(text, "docx", headings=tuple(headings))
         case Kind.HTML:
-            text, headings = html_text(decode_text(data))
-        case _:
+            source = html_text(decode_text(data))
+        case _ if suffix == ".md":  # in a .txt a leading # is just a character
             text = decode_text(data)
-            if suffix == ".md":  # in a .txt a leading # is just a character
-                headings = markdown_headings(text)
-    return build_document(
-        text,
-        name,
-        content_hash=hashlib.sha256(data).hexdigest(),
-        page_starts=page_starts,
-        headings=headings,
-    )
+            source = SourceText(text, "md", headings=tuple(markdown_headings(text)))
+        case _:
+            source = SourceText(decode_text(data), "txt")
+    document = build_document(source, name, content_hash=content_hash(data))
+    check_document(document)
+    return document
+
+
+def content_hash(data: bytes) -> str:
+    """Fingerprint of a file's bytes: an unchanged file is not read again."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_document(document: Document) -> None:
+    """What every later layer relies on: passage IDs unique, every passage exactly its span of the text.
+
+    Raises ValueError naming the first fault: segmentation went wrong for this file alone.
+    """
+    seen: set[str] = set()
+    for passage in document.passages:
+        if passage.id in seen:
+            raise ValueError(f"切分出错：段落编号重复（{passage.id}）")
+        seen.add(passage.id)
+        span_ok = 0 <= passage.start < passage.end <= len(document.text)
+        if not span_ok or document.text[passage.start : passage.end] != passage.text:
+            raise ValueError(f"切分出错：段落与原文位置不符（{passage.id}）")

@@ -19,6 +19,7 @@ from ingest.sentences import Span, paragraph_spans
 _TITLE_MAX_CHARS = 50
 _TITLE_PUNCTUATION = re.compile(r"[。！？；，：,:;!?]")
 _MAX_ISSUING_LINES = 3
+_MAX_TITLE_LINES = 3  # a page's heading, its subtitle, and the heading repeated
 _ISSUING_BARE_MAX_CHARS = 100
 _BRACKETED = re.compile(r"[（(].*[）)]")
 _SENTENCE_END = re.compile(r"[。！？；]")
@@ -32,7 +33,8 @@ _CLAUSE_SPLIT = re.compile(r"[\s，,；;、：:]+")
 _ORGAN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # 中共中央政治局会议修订, 全国代表大会部分修改; but a 全体会议 is itself the organ.
 _ORGAN_TRAILER = re.compile(r"(?:(?<!全体)会议|部分)$")
-_TRAILING_ANNOTATION = re.compile(r"[（(][^（()）]*\d{4}[^（()）]*[）)]$")  # 条例（2018年修订）.txt
+# 条例（2018年修订）: a dated act in brackets; 每周一学（2022年11月7日-11月13日） keeps its dates.
+_TRAILING_ANNOTATION = re.compile(rf"[（(][^（()）]*\d{{4}}[^（()）]*(?:{_ACT.pattern})[^（()）]*[）)]$")
 _TRAILING_BRACKETS = re.compile(r"(?:[（(][^（(]*[）)])+$")  # 条例（试行）
 # Longest first, so that 工作要点 wins over 要点.
 _DOC_TYPES = (
@@ -41,19 +43,28 @@ _DOC_TYPES = (
 )  # fmt: skip
 
 
-def detect_metadata(text: str, fallback_title: str) -> tuple[DocumentMeta, tuple[Span, ...]]:
+def detect_metadata(
+    text: str, fallback_title: str, *, stated_title: str = "", published: str = ""
+) -> tuple[DocumentMeta, tuple[Span, ...]]:
     """The metadata of a cleaned text and the spans of the lines it was read from.
 
-    The title is the first line when it looks like one (short, no sentence
-    punctuation, not a numbered heading); otherwise `fallback_title` (the file name
-    stem). A trailing revision note such as （2018年修订） is cut from the title; when
-    it was written in the title line it is read like an issuing line. Up to three
-    issuing/revision lines directly after the title give dates, issuer and year.
+    A title the format states (a web page's <title>) is the title; the first lines that
+    are part of it (the page's heading, its subtitle) are title lines. Otherwise the title
+    is the first line when it looks like one (short, no sentence punctuation, not a
+    numbered heading), else `fallback_title` (the file name stem). A trailing revision
+    note such as （2018年修订） is cut from the title; when it was written in the title
+    line it is read like an issuing line. Up to three issuing/revision lines directly
+    after the title give dates, issuer and year.
     """
     spans = paragraph_spans(text)
     lines = [text[start:end] for start, end in spans]
-    title_lines = 1 if lines and _looks_like_title(lines[0]) else 0
-    title = lines[0] if title_lines else fallback_title
+    if stated_title:
+        title = stated_title
+        in_title = itertools.takewhile(lambda line: len(line) > 1 and line in title, lines[:_MAX_TITLE_LINES])
+        title_lines = len(list(in_title))
+    else:
+        title_lines = 1 if lines and _looks_like_title(lines[0]) else 0
+        title = lines[0] if title_lines else fallback_title
     annotation = _TRAILING_ANNOTATION.search(title)
     if annotation:
         title = title[: annotation.start()]
@@ -71,6 +82,7 @@ def detect_metadata(text: str, fallback_title: str) -> tuple[DocumentMeta, tuple
         issued_line=issued_line,
         dates=tuple(f"{y}-{int(m):02d}-{int(d):02d}" for y, m, d in _DATE.findall(issued_line)),
         revision_year=max(years, default=None),
+        published=published,
     )
     return meta, tuple(spans[: title_lines + len(issuing)])
 

@@ -16,7 +16,7 @@ class Section:
     """A node of the outline: 编/章/节/条, or 一、/1. in a work plan."""
 
     key: str  # stable key within the document, e.g. "c2.a8" (chapter 2, article 8)
-    kind: str  # part | chapter | section | article | item | subitem | preamble
+    kind: str  # part | chapter | section | article | item | preamble | piece (one article of several)
     label: str  # the number as written: "第二章", "第八条", "一、", "3."
     title: str  # heading text after the number ("党员"); "" for an article
     start: int
@@ -60,6 +60,7 @@ class DocumentMeta:
     issued_line: str = ""  # the issuing/revision line as written, e.g. （2019年11月29日…修订）
     dates: tuple[str, ...] = ()  # ISO dates found in the issuing line
     revision_year: int | None = None
+    published: str = ""  # ISO date a web page says it was published (发布时间), when it says so
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,22 @@ class Document:
     outline: tuple[Section, ...] = ()
     passages: tuple[Passage, ...] = ()
     content_hash: str = ""  # sha256 of the raw source bytes
+    text_hash: str = ""  # sha256 of the text with whitespace removed: the same article saved twice
+    format: str = ""  # the reader that read it: txt | md | pdf | docx | html
+    ingest_version: str = ""  # fingerprint of the ingest code that segmented it
 
     @property
     def title(self) -> str:
         return self.meta.title
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """What a format reader gives the pipeline: the text and what the format says about it."""
+
+    text: str
+    format: str
+    headings: tuple[tuple[str, int], ...] = ()  # lines the format marks as headings: (line, level)
+    page_starts: tuple[int, ...] | None = None  # offset where each page starts (text in clean form)
+    title: str = ""  # the title the format states (a web page's <title>), "" when it states none
+    published: str = ""  # ISO publication date the source states

@@ -31,13 +31,14 @@ and otherwise nested by level between them.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ingest.model import Passage, Section
-from ingest.sentences import paragraph_spans
+from ingest.sentences import Span, paragraph_spans
 
 # Sections whose whole text, marker line included, is cut into passages.
 UNIT_KINDS = frozenset({"article", "item"})
@@ -135,8 +136,33 @@ def build_outline(
     `marked` maps the start offset of each line the source format marks as a heading
     to the level it marks (1 is outermost). Text before the first heading becomes a
     "preamble" section labelled 序言 (正文 when the document has no structure at all).
+    A page that holds several articles one after another gives each article after the
+    first a "piece" section of its own (see `_pieces`), its outline built inside it.
     """
-    markers = _markers(text, body_start, marked or {})
+    marked = marked or {}
+    pieces = _pieces(text, paragraph_spans(text, body_start), marked)
+    first_end = pieces[0].start if pieces else len(text)
+    outline = _tree(text, body_start, first_end, marked, prefix="")
+    first = outline[0].start if outline else first_end
+    preamble = paragraph_spans(text, body_start, first)
+    if preamble:
+        label = "序言" if outline or pieces else "正文"
+        outline = (Section("pre", "preamble", label, "", preamble[0][0], preamble[-1][1]), *outline)
+    for number, (piece, after) in enumerate(itertools.zip_longest(pieces, pieces[1:]), start=2):
+        end = after.start if after else len(text)
+        key = f"t{number}"
+        children = _tree(text, piece.heading_end, end, marked, prefix=f"{key}.")
+        node = _Node(key, "piece", piece.label, piece.title, piece.start, level=0)
+        _close(node, end, text)
+        outline = (*outline, replace(node.freeze(), children=children))
+    return outline
+
+
+def _tree(
+    text: str, start: int, end: int, marked: Mapping[int, int], prefix: str
+) -> tuple[Section, ...]:
+    """The heading tree of `text[start:end]`; every key starts with `prefix` and is unique."""
+    markers = _markers(text, start, end, marked)
     headings, unit = _roles(markers)
     levels, marked_levels = _levels(markers, headings)
     kinds = {level: family.kind for family, level in levels.items()}
@@ -149,6 +175,7 @@ def build_outline(
 
     roots: list[_Node] = []
     stack: list[_Node] = []
+    keys: set[str] = set()
     unnumbered_count = 0
     for marker in markers:
         if marker.family is None:
@@ -168,20 +195,100 @@ def build_outline(
         while stack and stack[-1].level >= level:
             _close(stack.pop(), marker.start, text)
         parent = stack[-1] if stack else None
-        key = f"{parent.key}.{segment}" if parent else segment
+        key = _unique(f"{parent.key}.{segment}" if parent else f"{prefix}{segment}", keys)
         node = _Node(key, kind, label, title, marker.start, level)
         (parent.children if parent else roots).append(node)
         stack.append(node)
     while stack:
-        _close(stack.pop(), len(text), text)
+        _close(stack.pop(), end, text)
+    return tuple(node.freeze() for node in roots)
 
-    outline = tuple(node.freeze() for node in roots)
-    first = outline[0].start if outline else len(text)
-    preamble = paragraph_spans(text, body_start, first)
-    if not preamble:
-        return outline
-    label = "序言" if outline else "正文"
-    return (Section("pre", "preamble", label, "", preamble[0][0], preamble[-1][1]), *outline)
+
+def _unique(key: str, keys: set[str]) -> str:
+    """`key`, or `key` with a repeat mark ("i1r2") when a restarted numbering would repeat it:
+    passage IDs derive from section keys and must never collide."""
+    unique, repeat = key, 1
+    while unique in keys:
+        repeat += 1
+        unique = f"{key}r{repeat}"
+    keys.add(unique)
+    return unique
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """Where a further article of a multi-article page starts, and its heading lines."""
+
+    start: int
+    heading_end: int
+    label: str
+    title: str  # its subtitle (——某某同志主要事迹), "" when it has none
+
+
+def _pieces(text: str, spans: Sequence[Span], marked: Mapping[int, int]) -> list[_Piece]:
+    """Further articles of a page that holds several, each numbered from 一、 (or 第一条…) again.
+
+    A numbering that starts again at 1 with no outer marker since its last number (no
+    new chapter for its articles, no new 一、 for its （一）) does not continue the
+    outline: when a title line stands shortly before it, that line opens a new article.
+    Without such a line the repeated numbers stay ordinary text, as before.
+    """
+    candidates = [m for start, end in spans if (m := _candidate(text, start, end, marked.get(start)))]
+    starts = [start for start, _ in spans]
+    pieces: list[_Piece] = []
+    for depth, family in enumerate(_FAMILIES):
+        # Where this family may legitimately start again: any outer marker, any article found so far.
+        resets = sorted(
+            [m.start for m in candidates if m.family is None or m.family in _FAMILIES[:depth]]
+            + [piece.start for piece in pieces]
+        )
+        last, previous = 0, -1
+        for marker in (m for m in candidates if m.family is family):
+            if bisect.bisect_left(resets, marker.start) > bisect.bisect_right(resets, previous):
+                last = 0
+            piece = _piece_heading(text, spans, starts, marker, previous) if marker.number == 1 else None
+            if piece is not None and last >= 2:
+                pieces.append(piece)
+                last = 1
+            elif marker.number == last + 1 or (family.ordinal and marker.separated and marker.number > last):
+                last = marker.number
+            previous = marker.start
+    return sorted(pieces, key=lambda piece: piece.start)
+
+
+_PIECE_LOOKBACK = 6  # paragraphs before the restarted numbering in which its article's title may stand
+_PIECE_TITLE_MAX_CHARS = 40
+_PIECE_TITLE_BAD_END = tuple("：:，,、")
+_BRACKETED = re.compile(r"[（(【\[].*[）)】\]]")
+
+
+def _piece_heading(
+    text: str, spans: Sequence[Span], starts: Sequence[int], marker: _Marker, previous: int
+) -> _Piece | None:
+    """The title line (and subtitle line) nearest before `marker`, after the `previous` marker."""
+    at = bisect.bisect_left(starts, marker.start)
+    for index in range(at - 1, max(at - 1 - _PIECE_LOOKBACK, -1), -1):
+        start, end = spans[index]
+        if start <= previous:
+            return None
+        line = text[start:end]
+        if not _is_piece_title(line):
+            continue
+        above = spans[index - 1] if index > 0 else None
+        if above and above[0] > previous and _is_piece_title(text[above[0] : above[1]]):
+            return _Piece(above[0], end, _tidy(text[above[0] : above[1]]), _tidy(line))
+        return _Piece(start, end, _tidy(line), "")
+    return None
+
+
+def _is_piece_title(line: str) -> bool:
+    return (
+        2 <= len(line) <= _PIECE_TITLE_MAX_CHARS
+        and not _SENTENCE_END.search(line)
+        and not line.endswith(_PIECE_TITLE_BAD_END)
+        and not _BRACKETED.fullmatch(line)
+        and not is_marker_line(line)
+    )
 
 
 def heading_line(section: Section, text: str) -> tuple[int, int] | None:
@@ -192,6 +299,8 @@ def heading_line(section: Section, text: str) -> tuple[int, int] | None:
     if section.kind in UNIT_KINDS or section.kind == "preamble":
         return None
     newline = text.find("\n", section.start, section.end)
+    if section.kind == "piece" and section.title and newline >= 0:  # a title and its subtitle line
+        newline = text.find("\n", newline + 1, section.end)
     return section.start, section.end if newline < 0 else newline
 
 
@@ -220,9 +329,9 @@ def is_marker_line(line: str) -> bool:
     return _match_line(line, 0, len(line)) is not None
 
 
-def _markers(text: str, body_start: int, marked: Mapping[int, int]) -> list[_Marker]:
-    """The heading, unit and list-item lines of `text[body_start:]`, in text order."""
-    spans = paragraph_spans(text, body_start)
+def _markers(text: str, start: int, end: int, marked: Mapping[int, int]) -> list[_Marker]:
+    """The heading, unit and list-item lines of `text[start:end]`, in text order."""
+    spans = paragraph_spans(text, start, end)
     candidates = [m for start, end in spans if (m := _candidate(text, start, end, marked.get(start)))]
     markers = _in_sequence(candidates)
     accepted = {m.start for m in markers}

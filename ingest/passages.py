@@ -24,7 +24,7 @@ MAX_CHARS = 600
 GROUP_CHARS = 400
 _CITED_HEADING_CHARS = 10
 _CLAUSE_BREAK = re.compile(r"[，、：,:]")  # where an over-long sentence is cut; also ends a cited heading
-_KEY_NUMBER = re.compile(r"\d+$")
+_KEY_NUMBER = re.compile(r"(\d+)(?:r\d+)?$")  # an item's number ends its key: "i1.n3", repeated "i1.n3r2"
 
 
 def build_passages(
@@ -82,7 +82,9 @@ def _citation(title: str, path: tuple[Section, ...], part: tuple[int, int] | Non
 def _cited_as(section: Section) -> str:
     """How a citation names a section: 第二章, 第八条, 总纲, 工作要求, 第3项, 一、突出政治统领…"""
     if section.kind == "item":
-        return f"第{_KEY_NUMBER.findall(section.key)[0]}项"  # keys end in the item's number: "i1.n3"
+        return f"第{_KEY_NUMBER.findall(section.key)[0]}项"
+    if section.kind == "piece":  # one of several articles on a page: its title, abridged
+        return _abridged(section.label)
     if section.label.startswith("第"):
         return section.label
     if not section.title:  # an unnumbered heading is all label

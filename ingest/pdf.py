@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from pypdf import PasswordType, PdfReader
+from pypdf.errors import LimitReachedError
 
 from ingest.clean import clean_text
 from ingest.outline import is_marker_line
@@ -34,7 +35,11 @@ ENCRYPTED = "该PDF已加密，需要提供密码才能读取"
 WRONG_PASSWORD = "PDF密码不正确"
 NO_TEXT_LAYER = "该PDF没有文字层（可能是扫描件），需要先做OCR"
 UNREADABLE_TEXT_LAYER = "该PDF的文字层无法识别（字体缺少编码信息），需要先做OCR"
+DECOMPRESSION_BOMB = "PDF中的压缩数据解压后过大（疑似压缩炸弹），已拒绝"
 
+# pypdf stops inflating a stream at 75 MB (pypdf.Configuration) and says so in the message of
+# its LimitReachedError; its other limits (cycles, too many objects) are about damage.
+_DECOMPRESSION_LIMIT = re.compile(r"decompress|decoding|Memory limit", re.IGNORECASE)
 _EOF_MARKER = b"%%EOF"
 _EOF_WINDOW = 2048  # a complete PDF ends with %%EOF, give or take trailing whitespace
 _EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be header or footer
@@ -67,6 +72,10 @@ def read_pages(data: bytes, password: str | None = None) -> list[str]:
         reader = PdfReader(io.BytesIO(data))
         locked = reader.is_encrypted and reader.decrypt(password or "") == PasswordType.NOT_DECRYPTED
         pages = [] if locked else [page.extract_text() for page in reader.pages]
+    except LimitReachedError as exc:
+        raise ValueError(DECOMPRESSION_BOMB if _DECOMPRESSION_LIMIT.search(str(exc)) else DAMAGED) from exc
+    except MemoryError:  # not damage: the worker's memory limit says so (ingest.isolation)
+        raise
     except Exception as exc:  # pypdf raises anything from KeyError to RecursionError on a damaged file
         raise ValueError(DAMAGED) from exc
     if locked:

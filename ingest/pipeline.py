@@ -14,15 +14,20 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 from ingest.clean import clean_text
 from ingest.metadata import detect_metadata
-from ingest.model import Document, DocumentMeta, Passage
+from ingest.model import Document, Passage, SourceText
 from ingest.outline import attach_passage_ids, build_outline
 from ingest.passages import build_passages
 from ingest.sentences import Span, paragraph_spans
 from ingest.text import decode_text
+
+_READER_PACKAGES = ("trafilatura", "pypdf", "python-docx")  # a new release may read a file differently
+DOCUMENT_ID_CHARS = 12  # of the text fingerprint: unique among millions of documents
 
 
 def read_text(path: Path) -> str:
@@ -36,49 +41,58 @@ def read_text(path: Path) -> str:
         raise ValueError(f"{exc}：{path.name}") from exc
 
 
-def build_document(
-    raw_text: str,
-    source: str,
-    *,
-    content_hash: str = "",
-    page_starts: Sequence[int] | None = None,
-    headings: Sequence[tuple[str, int]] = (),
-) -> Document:
-    """The document for `raw_text` read from the file named `source` (its stem is the fallback title).
+def build_document(source: SourceText, name: str, *, content_hash: str = "") -> Document:
+    """The document for the text a reader got from the file called `name` (its stem is the fallback title).
 
-    `page_starts[k]` is the offset in the text where page k + 1 of the source starts; with
-    them each passage gets the page it starts on. Offsets into raw text would shift when
-    it is cleaned, so with `page_starts` the text must already be in clean form.
-    `headings` are the lines the source format marks as headings, as (line, level) in
-    text order, level 1 outermost; the first level-1 heading that reads as the title is
-    the title, not a section.
+    With `source.page_starts` (the offset where each page of the source starts) each
+    passage gets the page it starts on; offsets into raw text would shift when it is
+    cleaned, so then the text must already be in clean form. `source.headings` are the
+    lines the format marks as headings, as (line, level) in text order, level 1
+    outermost; the first level-1 heading that reads as the title is the title, not a
+    section.
     """
-    text = clean_text(raw_text)
-    if page_starts is not None and text != raw_text:
+    text = clean_text(source.text)
+    if source.page_starts is not None and text != source.text:
         raise ValueError("page_starts need a text in clean form: clean_text(raw_text) must equal raw_text")
     if not text:
-        raise ValueError(f"文档没有正文：{source}")
-    meta, meta_lines = detect_metadata(text, fallback_title=Path(source).stem)
+        raise ValueError(f"文档没有正文：{name}")
+    meta, meta_lines = detect_metadata(
+        text, fallback_title=Path(name).stem, stated_title=source.title, published=source.published
+    )
     body_start = meta_lines[-1][1] if meta_lines else 0
-    outline = build_outline(text, body_start, _body_headings(text, headings, body_start, meta.title))
-    doc_id = document_id(meta)
+    outline = build_outline(text, body_start, _body_headings(text, source.headings, body_start, meta.title))
+    digest = text_hash(text)
+    doc_id = digest[:DOCUMENT_ID_CHARS]
     passages = build_passages(text, outline, doc_id, meta.title)
-    if page_starts is not None:
-        passages = _with_pages(passages, page_starts)
+    if source.page_starts is not None:
+        passages = _with_pages(passages, source.page_starts)
     return Document(
         id=doc_id,
-        source=source,
+        source=name,
         text=text,
         meta=meta,
         outline=attach_passage_ids(outline, passages),
         passages=passages,
         content_hash=content_hash,
+        text_hash=digest,
+        format=source.format,
+        ingest_version=ingest_version(),
     )
 
 
-def document_id(meta: DocumentMeta) -> str:
-    """Stable across re-ingests of the same version; a new revision gets a new id."""
-    return hashlib.sha1(f"{meta.title}|{meta.revision_year or ''}".encode()).hexdigest()[:12]
+def text_hash(text: str) -> str:
+    """Fingerprint of what a document says, whatever its line breaks and spacing: the same article
+    saved twice (under two names, or with other page furniture around it) has one fingerprint."""
+    return hashlib.sha256("".join(text.split()).encode()).hexdigest()
+
+
+@cache
+def ingest_version() -> str:
+    """Fingerprint of the code that cleans and segments: a document segmented by other code is re-read."""
+    digest = hashlib.sha256(" ".join(version(reader) for reader in _READER_PACKAGES).encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _body_headings(

@@ -46,7 +46,21 @@ def regulation_paths(regulations_dir: Path) -> list[Path]:
 
 @pytest.fixture(scope="session")
 def dev_questions_path() -> Path:
+    """The 30 questions the ranking was tuned on (dev.jsonl's first 30), until the ranking work
+    measures on the whole of dev.jsonl."""
+    return _require(shared_dir() / "eval" / "dev30.jsonl")
+
+
+@pytest.fixture(scope="session")
+def all_dev_questions_path() -> Path:
+    """All 158 dev questions, 45 of them (ids ws..) on the saved pages."""
     return _require(shared_dir() / "eval" / "dev.jsonl")
+
+
+@pytest.fixture(scope="session")
+def web_dir() -> Path:
+    """The study column's 150 saved pages."""
+    return _require(shared_dir() / "corpus" / "web")
 
 
 @pytest.fixture(scope="session")

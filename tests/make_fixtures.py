@@ -14,7 +14,10 @@ STSong-Light) is only needed to change them.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -399,6 +402,168 @@ WORK_PLAN_MD = """# 2023年XX机关党委工作要点
 
 各党支部要对照本要点制定年度工作计划，于3月底前报机关党委备案。
 """
+
+
+# --- hostile files ---------------------------------------------------------------------
+# Bombs are generated where a test needs them, never committed: small on disk, huge once
+# unpacked. A compressed unit is repeated instead of compressing gigabytes: a deflate piece
+# ended by a full flush refers to nothing before it, so pieces concatenate into one valid
+# stream, and generating costs a checksum pass over the unpacked size and little memory.
+
+BOMB_UNPACKED = 1300 * 2**20  # what the 4.8 MB DOCX of the report inflated to
+HUGE_IMAGE_SIDE = 30_000
+
+
+def _deflate_piece(data: bytes, *, last: bool = False) -> bytes:
+    """Raw deflate of `data` that starts and ends on a byte and refers to nothing outside itself."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+
+
+def _repeated_deflate(
+    head: bytes, unit: bytes, count: int, tail: bytes, checksum: Callable[[bytes, int], int], start: int
+) -> tuple[bytes, int, int]:
+    """Raw deflate of head + unit * count + tail, its checksum and its unpacked size."""
+    piece = _deflate_piece(unit)
+    value = checksum(head, start)
+    for _ in range(count):
+        value = checksum(unit, value)
+    value = checksum(tail, value)
+    deflated = _deflate_piece(head) + piece * count + _deflate_piece(tail, last=True)
+    return deflated, value, len(head) + len(unit) * count + len(tail)
+
+
+def _zlib_stream(head: bytes, unit: bytes, count: int, tail: bytes) -> bytes:
+    """A zlib stream (header, deflate, Adler-32) of head + unit * count + tail, as PDF and PNG use."""
+    deflated, adler, _ = _repeated_deflate(head, unit, count, tail, zlib.adler32, 1)
+    return b"\x78\xda" + deflated + struct.pack(">L", adler)
+
+
+def _zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip archive of (name, raw deflate data, CRC-32, unpacked size) members, dated 1980-01-01."""
+    dos_date, dos_time = (1 << 5) | 1, 0
+    local, central = bytearray(), bytearray()
+    for name, deflated, crc, size in members:
+        encoded = name.encode()
+        common = (zipfile.ZIP_DEFLATED, dos_time, dos_date, crc, len(deflated), size, len(encoded))
+        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, *common, 0, 0, 0, 0, 0, len(local))
+        central += encoded
+        local += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, *common, 0) + encoded + deflated
+    count = len(members)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(central), len(local), 0)
+    return bytes(local + central + end)
+
+
+def _docx_parts() -> dict[str, bytes]:
+    """The parts of an empty Word document, as python-docx writes it."""
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+_WORD_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+def write_docx_zip_bomb(folder: Path, name: str = "压缩炸弹.docx", unpacked: int = BOMB_UNPACKED) -> Path:
+    """A real .docx (about 1.4 MB) whose word/document.xml inflates to `unpacked` bytes of paragraphs."""
+    paragraph = "<w:p><w:r><w:t>党员应当认真学习党的路线方针政策和决议。</w:t></w:r></w:p>".encode()
+    unit = paragraph * (2**20 // len(paragraph))
+    head = f'{_XML_DECLARATION}<w:document xmlns:w="{_WORD_NS}"><w:body>'.encode()
+    tail = b"</w:body></w:document>"
+    members = []
+    for part, data in _docx_parts().items():
+        if part == "word/document.xml":
+            members.append((part, *_repeated_deflate(head, unit, unpacked // len(unit), tail, zlib.crc32, 0)))
+        else:
+            members.append((part, _deflate_piece(data, last=True), zlib.crc32(data), len(data)))
+    path = folder / name
+    path.write_bytes(_zip(members))
+    return path
+
+
+def write_entity_bomb_docx(folder: Path, name: str = "实体炸弹.docx") -> Path:
+    """A .docx whose word/document.xml declares "billion laughs" entities: 10⁹ copies of 党 if expanded."""
+    entities = '<!ENTITY e0 "党">' + "".join(f'<!ENTITY e{k} "{f"&e{k - 1};" * 10}">' for k in range(1, 10))
+    document = (
+        f"{_XML_DECLARATION}<!DOCTYPE w:document [{entities}]>"
+        f'<w:document xmlns:w="{_WORD_NS}">'
+        "<w:body><w:p><w:r><w:t>&e9;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    parts = {**_docx_parts(), "word/document.xml": document.encode()}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, data in parts.items():
+            archive.writestr(zipfile.ZipInfo(part, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    path = folder / name
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _pdf_with_contents(contents: bytes, filters: str = "/FlateDecode") -> bytes:
+    """A one-page PDF (Helvetica) whose page content stream is `contents`, already encoded by `filters`."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >>"
+        b" /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Length {len(contents)} /Filter {filters} >>\nstream\n".encode() + contents + b"\nendstream",
+    ]
+    pdf = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    pdf += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    pdf += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(pdf)
+
+
+def write_pdf_flate_bomb(folder: Path, name: str = "压缩炸弹.pdf", unpacked: int = BOMB_UNPACKED) -> Path:
+    """A valid one-page PDF (about 1.3 MB) whose content stream inflates to `unpacked` bytes of text."""
+    line = b"BT /F1 12 Tf 72 720 Td (Dangjian) Tj ET\n"
+    unit = line * (2**20 // len(line))
+    path = folder / name
+    path.write_bytes(_pdf_with_contents(_zlib_stream(b"", unit, unpacked // len(unit), b"")))
+    return path
+
+
+def write_slow_pdf(folder: Path, name: str = "运算繁多.pdf", operators: int = 300_000) -> Path:
+    """A valid PDF of a few KB whose one page draws its text in `operators` tiny pieces: slow to read."""
+    unit = b"(d) Tj\n" * 10_000
+    head, tail = b"BT /F1 1 Tf 72 720 Td\n", b"ET\n"
+    path = folder / name
+    path.write_bytes(_pdf_with_contents(_zlib_stream(head, unit, operators // 10_000, tail)))
+    return path
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">L", len(data)) + kind + data + struct.pack(">L", zlib.crc32(kind + data))
+
+
+def write_huge_png(folder: Path, name: str = "超大图片.png", side: int = HUGE_IMAGE_SIDE) -> Path:
+    """A white greyscale PNG of side × side pixels (900 million for 30000), about 1 MB on disk."""
+    row = b"\x00" + b"\xff" * side  # filter type 0, then one byte per pixel
+    header = struct.pack(">2L5B", side, side, 8, 0, 0, 0, 0)  # 8-bit greyscale, not interlaced
+    pixels = _zlib_stream(b"", row, side, b"")
+    path = folder / name
+    chunks = _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", pixels) + _png_chunk(b"IEND", b"")
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunks)
+    return path
+
+def write_docx_of_a_later_zip_version(folder: Path, name: str = "新版压缩格式.docx") -> Path:
+    """A .docx whose zip directory says its first part needs zip version 9.5 to unpack (6.3 is the latest)."""
+    data = bytearray(_docx_bytes())
+    end = data.rindex(b"PK\x05\x06")
+    (directory,) = struct.unpack_from("<L", data, end + 16)
+    struct.pack_into("<H", data, directory + 6, 95)  # "version needed to extract" of the first entry
+    path = folder / name
+    path.write_bytes(bytes(data))
+    return path
 
 
 def write_all() -> list[Path]:

@@ -11,7 +11,7 @@ from api.cli import main
 from index.answer import NO_BASIS, answer
 from index.evaluate import load_questions, satisfies
 
-# Acceptance thresholds on ../shared/eval/dev.jsonl and tests/data/out_of_domain.txt.
+# Acceptance thresholds on ../shared/eval/dev30.jsonl and tests/data/out_of_domain.txt.
 FIRST_QUOTE = 0.85  # share of dev questions whose first quote satisfies the gold
 WRONGFUL_ABSTENTION = 0.05  # share of dev questions refused at most
 OUT_OF_DOMAIN_ABSTENTION = 0.90  # share of out-of-domain questions refused at least

@@ -43,8 +43,8 @@ def test_ingest_reports_each_file_and_a_bad_file_does_not_stop_the_batch(
     )
     out = capsys.readouterr().out
     assert code == 1  # some file failed
-    assert f"[ingested] {docs / PLAN.name}" in out
-    assert "[failed]" in out and "空文件.txt" in out and "表格.xls" in out
+    assert f"[新增] {docs / PLAN.name}" in out
+    assert "[失败]" in out and "空文件.txt" in out and "表格.xls" in out
     assert "完成：" in out
 
     assert run(data_dir, model_path, "search", "主题党日", "--json") == 0
@@ -60,12 +60,12 @@ def test_reingesting_unchanged_file_changes_nothing_and_a_changed_file_replaces_
     assert run(data_dir, model_path, "ingest", str(doc)) == 0
     generation = (data_dir / "CURRENT").read_text()
     assert run(data_dir, model_path, "ingest", str(doc)) == 0
-    assert "[unchanged]" in capsys.readouterr().out
+    assert "[未变]" in capsys.readouterr().out
     assert (data_dir / "CURRENT").read_text() == generation
 
     doc.write_text(PLAN.read_text(encoding="utf-8") + "\n17.新增一项测试工作。\n", encoding="utf-8")
     assert run(data_dir, model_path, "ingest", str(doc)) == 0
-    assert "[replaced]" in capsys.readouterr().out
+    assert "[新版本]" in capsys.readouterr().out
     assert run(data_dir, model_path, "search", "新增一项测试工作", "--json") == 0
     assert "新增一项测试工作" in json.loads(capsys.readouterr().out)[0]["text"]
 

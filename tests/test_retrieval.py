@@ -9,7 +9,7 @@ import pytest
 from api.cli import main
 from index.evaluate import load_questions
 
-# Acceptance thresholds on ../shared/eval/dev.jsonl (hybrid mode).
+# Acceptance thresholds on ../shared/eval/dev30.jsonl (hybrid mode).
 R1, R5, MRR = 0.85, 0.97, 0.90
 
 

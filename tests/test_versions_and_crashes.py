@@ -29,8 +29,8 @@ def test_two_revisions_are_kept_and_search_prefers_the_newest(tmp_path, model_pa
     new.write_text(RULES.format(year=2026, rule="研究党员教育管理工作。"), encoding="utf-8")
     kb = KnowledgeBase(tmp_path / "data", model_path)
     results = kb.ingest([old, new])
-    assert [r.status for r in results] == ["ingested", "ingested"]
-    assert results[0].document_id != results[1].document_id
+    assert [r.status for r in results] == ["ingested", "version"]  # same title, a later revision
+    assert results[1].other_id == results[0].document_id != results[1].document_id
 
     searcher = kb.searcher()
     hits = searcher.search("支部委员会会议")

@@ -20,6 +20,7 @@ def _summary(live: Searcher, row) -> DocumentSummary:
         doc_type=meta.doc_type,
         revision_year=meta.revision_year,
         current=row["id"] not in live.superseded,
+        published=meta.published,
         passages=row["passages"],
         ingested_at=row["ingested_at"],
     )

@@ -15,6 +15,7 @@ from api.deps import knowledge_base
 from api.errors import ApiError, documented
 from api.schemas import UploadResult
 from api.uploads import TooLarge, save_upload
+from index.knowledge_base import IndexBuildError
 
 # Declared as an OpenAPI security scheme, so /docs offers 「Authorize」 and clients see what to send.
 bearer = HTTPBearer(auto_error=False, description="管理员令牌：服务器的 DJKB_ADMIN_TOKEN")
@@ -91,7 +92,7 @@ UPLOAD_BODY = {
     status_code=201,
     summary="上传并导入文档（需要管理员令牌）",
     responses={200: {"model": UploadResult, "description": "同名文档已存在：替换或未变"}}
-    | documented(400, 401, 403, 413, 422),
+    | documented(400, 401, 403, 413, 422, 500),
     openapi_extra={"requestBody": UPLOAD_BODY},
 )
 async def upload_document(request: Request, response: Response) -> UploadResult:
@@ -107,11 +108,15 @@ async def upload_document(request: Request, response: Response) -> UploadResult:
             )
         except TooLarge:
             raise _too_large(limit) from None
-    (result,) = await run_in_threadpool(kb.ingest, [path])
+    try:
+        (result,) = await run_in_threadpool(kb.ingest, [path])
+    except IndexBuildError as exc:
+        raise ApiError(500, str(exc), code="index_build_failed") from None
+    if result.status in ("failed", "duplicate"):
+        path.unlink(missing_ok=True)  # not kept: it is not a document of its own
     if result.status == "failed":
-        path.unlink(missing_ok=True)
         raise ApiError(422, result.message, code="ingest_failed")
-    if result.status != "ingested":
+    if result.status not in ("ingested", "version"):
         response.status_code = 200  # nothing new was created
     return UploadResult(
         document_id=result.document_id,
@@ -119,6 +124,7 @@ async def upload_document(request: Request, response: Response) -> UploadResult:
         passages=result.passages,
         status=result.status,
         filename=path.name,
+        other_document_id=result.other_id,
     )
 
 
@@ -126,9 +132,13 @@ async def upload_document(request: Request, response: Response) -> UploadResult:
     "/documents/{doc_id}",
     status_code=204,
     summary="删除文档（需要管理员令牌）",
-    responses=documented(401, 403, 404),
+    responses=documented(401, 403, 404, 500),
 )
 def delete_document(doc_id: str, request: Request) -> Response:
-    if not knowledge_base(request).remove(doc_id):
+    try:
+        removed = knowledge_base(request).remove(doc_id)
+    except IndexBuildError as exc:
+        raise ApiError(500, str(exc), code="index_build_failed") from None
+    if not removed:
         raise ApiError(404, f"未找到文档：{doc_id}")
     return Response(status_code=204)

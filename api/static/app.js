@@ -102,13 +102,22 @@ function renderResults(results) {
   for (const r of results) {
     const open = () => { location.hash = docLink(r.document_id, r.passage_id); };
     const version = r.revision_year ? el("span", { class: "tag" }, `${r.revision_year}年版${r.current === false ? "（旧版）" : ""}`) : "";
+    const published = r.published ? el("span", { class: "tag" }, `发布于 ${r.published}`) : "";
+    // The same text elsewhere (a page that reprints this article): shown once, the others named.
+    const also = r.also && r.also.length
+      ? el("p", { class: "also" }, "另见：", ...r.also.flatMap((ref, i) => [
+          i ? "；" : "",
+          el("a", { href: docLink(ref.document_id, ref.passage_id), onclick: (e) => e.stopPropagation() }, ref.citation),
+        ]))
+      : "";
     list.append(
       el("li", { tabindex: "0", class: "result", onclick: open, onkeydown: (e) => { if (e.key === "Enter") open(); } },
         el("div", { class: "head" },
           el("span", { class: "citation" }, r.citation),
-          el("span", {}, r.doc_type ? el("span", { class: "tag" }, r.doc_type) : "", version),
+          el("span", {}, r.doc_type ? el("span", { class: "tag" }, r.doc_type) : "", version, published),
         ),
         el("p", { class: "text" }, marked(r.text, r.highlights)),
+        also,
       ),
     );
   }
@@ -181,7 +190,7 @@ async function showDocument(docId, passageId, range) {
     api(`/documents/${encodeURIComponent(docId)}/passages`),
   ]);
   $("#doc-title").textContent = `《${doc.title}》`;
-  const meta = [doc.doc_type, doc.revision_year ? `${doc.revision_year}年版` : "", doc.issued_line, `${doc.passages} 段`];
+  const meta = [doc.doc_type, doc.revision_year ? `${doc.revision_year}年版` : "", doc.published ? `发布于 ${doc.published}` : "", doc.issued_line, `${doc.passages} 段`];
   $("#doc-meta").textContent = meta.filter(Boolean).join(" · ");
   $("#outline").replaceChildren(outlineTree(outline.outline, passageId));
 

@@ -1,0 +1,101 @@
+"""Passages that reprint another document's text: a weekly study page that carries the Party
+Constitution's articles, two saved copies of one speech.
+
+A result list shows such a text once, from the most authoritative document that holds it
+(the regulation itself rather than the page that reprints it), and names the others (另见).
+Texts are compared on their characters alone (NFKC, without whitespace and punctuation), as
+sets of overlapping character shingles, of which a fixed hash-chosen share is kept so the
+cost stays small at any size. A passage is a reprint when passages of more authoritative
+documents hold together nearly all of its shingles, each of them a good part: so a page's
+passage that joins two articles is a reprint of both, while a passage that only quotes a
+phrase of an article is not.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from ingest.model import Document
+
+SHINGLE_CHARS = 6
+SAMPLE = 3  # keep the shingles whose hash is 0 modulo SAMPLE
+COMMON = 64  # a shingle in more passages than this is a formula (习近平新时代中国特色…), not evidence
+MIN_SHINGLES = 3  # a passage shorter than this many kept shingles is too short to judge
+COVERED = 0.8  # share of a passage's shingles its canonical passages must hold together
+PART = 0.3  # share each canonical passage must hold on its own
+
+# Lower is more authoritative: the Constitution, regulations, decisions and notices, plans, the rest.
+_TYPE_RANK = {
+    "章程": 0,
+    **dict.fromkeys(("条例", "准则", "规定", "细则", "办法", "规则"), 1),
+    **dict.fromkeys(("决定", "决议", "意见", "通知", "纲要", "规划"), 2),
+    **dict.fromkeys(("工作要点", "要点", "计划", "方案", "制度", "守则"), 3),
+}
+_UNTYPED = 4
+_PAGE = 10  # a saved web page comes after every other document, whatever its title says
+
+
+def authority(document: Document) -> int:
+    """How authoritative a document is as the source of a text it shares: lower is more."""
+    rank = _TYPE_RANK.get(document.meta.doc_type, _UNTYPED)
+    return rank + (_PAGE if document.format == "html" else 0)
+
+
+def shingles(text: str) -> frozenset[int]:
+    """The kept shingles of a text's characters (letters, digits, CJK), as stable hashes."""
+    chars = "".join(c for c in unicodedata.normalize("NFKC", text) if c.isalnum())
+    kept = set()
+    for i in range(len(chars) - SHINGLE_CHARS + 1):
+        code = zlib.crc32(chars[i : i + SHINGLE_CHARS].encode())
+        if code % SAMPLE == 0:
+            kept.add(code)
+    return frozenset(kept)
+
+
+def find_reprints(documents: Sequence[Document]) -> dict[str, tuple[str, ...]]:
+    """Passage ID → the passages of more authoritative documents whose text it reprints, best first.
+
+    `documents` are in ingest order; between documents of equal authority the earlier one
+    is the source, so of two copies of a page the first one ingested is cited, and within a
+    document a text given twice is cited where it first stands.
+    """
+    # Rows are in (document, passage) order, so a row's rank is its authority and then its row.
+    authorities = [authority(doc) for doc in documents for _ in doc.passages]
+    passages = [p for doc in documents for p in doc.passages]
+    sets = [shingles(p.text) for p in passages]
+    postings: dict[int, list[int]] = defaultdict(list)
+    for row, kept in enumerate(sets):
+        for code in kept:
+            postings[code].append(row)
+    found: dict[str, tuple[str, ...]] = {}
+    for row, kept in enumerate(sets):
+        if len(kept) < MIN_SHINGLES:
+            continue
+        own = (authorities[row], row)
+        shared: Counter[int] = Counter()
+        for code in kept:
+            posting = postings[code]
+            if len(posting) <= COMMON:
+                shared.update(q for q in posting if (authorities[q], q) < own)
+        sources = _cover(kept, [(q, n) for q, n in shared.most_common() if n >= PART * len(kept)], sets)
+        if sources:
+            found[passages[row].id] = tuple(passages[q].id for q in sources)
+    return found
+
+
+def _cover(kept: frozenset[int], candidates: list[tuple[int, int]], sets: list[frozenset[int]]) -> list[int]:
+    """The candidates, most shared first, until together they hold COVERED of `kept`; [] if they never do."""
+    chosen: list[int] = []
+    covered: set[int] = set()
+    for q, _ in candidates:
+        gain = (sets[q] & kept) - covered
+        if not gain:
+            continue
+        chosen.append(q)
+        covered |= gain
+        if len(covered) >= COVERED * len(kept):
+            return chosen
+    return []
