@@ -12,7 +12,7 @@ from pathlib import Path
 from index.build import IndexBuildError, build_generation
 from index.embedder import Embedder
 from index.generations import DB_FILE, current_generation, writer_lock
-from index.identity import Outcome, place, same_file
+from index.identity import Outcome, Placement, place, same_file
 from index.search import Searcher
 from index.store import Store, StoredDocument
 from ingest.isolation import load_documents
@@ -108,7 +108,7 @@ class KnowledgeBase:
                 same = same_file(path.name, digest, stored)
                 if same is not None and same.document.ingest_version == ingest_version():
                     # The very file, read by the same code: not even read again.
-                    results[path] = _result(path, Outcome.UNCHANGED, same.document, None)
+                    results[path] = _result(path, Placement(Outcome.UNCHANGED, same), same.document)
                 else:
                     to_read.append(path)
             changed = False
@@ -118,19 +118,8 @@ class KnowledgeBase:
                     results[path] = _failed(loaded)
                     continue
                 placement = place(loaded, stored)
-                other = placement.other
-                now = datetime.now().isoformat(timespec="microseconds")
-                if placement.outcome is Outcome.NEW:
-                    stored.append(StoredDocument(loaded, now, loaded.id))
-                elif placement.outcome is Outcome.VERSION and other is not None:
-                    stored.append(StoredDocument(loaded, now, other.lineage))
-                elif placement.outcome is Outcome.RESEGMENTED and other is not None:
-                    stored[stored.index(other)] = replace(other, document=loaded)
-                changed |= placement.outcome in (Outcome.NEW, Outcome.VERSION, Outcome.RESEGMENTED)
-                related = other.document if other is not None else None
-                is_duplicate = placement.outcome is Outcome.DUPLICATE and related is not None
-                shown = related if is_duplicate and related is not None else loaded
-                results[path] = _result(path, placement.outcome, shown, related)
+                changed |= _keep(placement, loaded, stored)
+                results[path] = _result(path, placement, loaded)
             if changed:
                 build_generation(self.data_dir, stored, self.embedder, show_progress=show_progress)
         return [results[path] for path in order]
@@ -149,12 +138,31 @@ def _failed(error: IngestError) -> IngestResult:
     return IngestResult(str(error.path), "failed", message=str(error))
 
 
-def _result(path: Path, outcome: Outcome, document: Document, other: Document | None) -> IngestResult:
+def _keep(placement: Placement, document: Document, stored: list[StoredDocument]) -> bool:
+    """Store `document` as `placement` says, in `stored`; whether the knowledge base changed."""
+    now = datetime.now().isoformat(timespec="microseconds")  # orders versions ingested in one batch
+    other = placement.other
+    match placement.outcome:
+        case Outcome.NEW:
+            stored.append(StoredDocument(document, now, document.id))
+        case Outcome.VERSION if other is not None:
+            stored.append(StoredDocument(document, now, other.lineage))
+        case Outcome.RESEGMENTED if other is not None:
+            stored[stored.index(other)] = replace(other, document=document)
+        case _:
+            return False
+    return True
+
+
+def _result(path: Path, placement: Placement, document: Document) -> IngestResult:
     """The report of one file: the document it is now, and the one it repeats or follows."""
-    related = other if outcome in (Outcome.DUPLICATE, Outcome.VERSION) else None
+    other = placement.other.document if placement.other is not None else None
+    if placement.outcome is Outcome.DUPLICATE and other is not None:
+        document = other  # the file is that document
+    related = other if placement.outcome in (Outcome.DUPLICATE, Outcome.VERSION) else None
     return IngestResult(
         str(path),
-        outcome.value,
+        placement.outcome.value,
         document.id,
         document.title,
         len(document.passages),

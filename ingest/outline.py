@@ -158,9 +158,7 @@ def build_outline(
     return outline
 
 
-def _tree(
-    text: str, start: int, end: int, marked: Mapping[int, int], prefix: str
-) -> tuple[Section, ...]:
+def _tree(text: str, start: int, end: int, marked: Mapping[int, int], prefix: str) -> tuple[Section, ...]:
     """The heading tree of `text[start:end]`; every key starts with `prefix` and is unique."""
     markers = _markers(text, start, end, marked)
     headings, unit = _roles(markers)

@@ -555,6 +555,7 @@ def write_huge_png(folder: Path, name: str = "超大图片.png", side: int = HUG
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunks)
     return path
 
+
 def write_docx_of_a_later_zip_version(folder: Path, name: str = "新版压缩格式.docx") -> Path:
     """A .docx whose zip directory says its first part needs zip version 9.5 to unpack (6.3 is the latest)."""
     data = bytearray(_docx_bytes())

@@ -50,6 +50,7 @@ _PAGE = """<!DOCTYPE html>
 </body></html>
 """
 
+
 def saved_page(
     title: str, paragraphs: Sequence[str], *, published: str, heading: str | None = None, home: str = "/"
 ) -> str:

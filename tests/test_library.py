@@ -145,9 +145,7 @@ def test_an_edited_file_is_a_new_version_and_another_file_of_the_same_title_is_a
     assert live.search("学习标兵")[0].passage.document_id == edited.document_id
 
 
-def test_a_failed_index_build_keeps_the_previous_index_and_says_so(
-    tmp_path, model_path, capsys
-) -> None:
+def test_a_failed_index_build_keeps_the_previous_index_and_says_so(tmp_path, model_path, capsys) -> None:
     data = tmp_path / "data"
     rules = tmp_path / "制度.txt"
     rules.write_text(RULES, encoding="utf-8")
