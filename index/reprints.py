@@ -24,8 +24,10 @@ SHINGLE_CHARS = 6
 SAMPLE = 3  # keep the shingles whose hash is 0 modulo SAMPLE
 COMMON = 64  # a shingle in more passages than this is a formula (习近平新时代中国特色…), not evidence
 MIN_SHINGLES = 3  # a passage shorter than this many kept shingles is too short to judge
-COVERED = 0.8  # share of a passage's shingles its canonical passages must hold together
-PART = 0.3  # share each canonical passage must hold on its own
+COVERED = 0.85  # share of a passage's shingles its canonical passages must hold together
+PART = 0.15  # share each canonical passage must hold on its own (a page's passage may join 5 articles)
+LARGER = 1.5  # the canonical passages together at most this much longer: a line quoted in a long
+# passage (资料来源：…) is no reprint of it, and showing that passage instead would lose the line
 
 # Lower is more authoritative: the Constitution, regulations, decisions and notices, plans, the rest.
 _TYPE_RANK = {
@@ -59,8 +61,9 @@ def find_reprints(documents: Sequence[Document]) -> dict[str, tuple[str, ...]]:
     """Passage ID → the passages of more authoritative documents whose text it reprints, best first.
 
     `documents` are in ingest order; between documents of equal authority the earlier one
-    is the source, so of two copies of a page the first one ingested is cited, and within a
-    document a text given twice is cited where it first stands.
+    is the source, so of two copies of a page the first one ingested is cited. Passages of
+    one document never reprint each other: a regulation's formulaic articles differ in the
+    one word that matters (违反群众纪律 / 违反廉洁纪律).
     """
     # Rows are in (document, passage) order, so a row's rank is its authority and then its row.
     authorities = [authority(doc) for doc in documents for _ in doc.passages]
@@ -74,14 +77,16 @@ def find_reprints(documents: Sequence[Document]) -> dict[str, tuple[str, ...]]:
     for row, kept in enumerate(sets):
         if len(kept) < MIN_SHINGLES:
             continue
-        own = (authorities[row], row)
+        own, document = (authorities[row], row), passages[row].document_id
         shared: Counter[int] = Counter()
         for code in kept:
             posting = postings[code]
             if len(posting) <= COMMON:
-                shared.update(q for q in posting if (authorities[q], q) < own)
+                shared.update(
+                    q for q in posting if (authorities[q], q) < own and passages[q].document_id != document
+                )
         sources = _cover(kept, [(q, n) for q, n in shared.most_common() if n >= PART * len(kept)], sets)
-        if sources:
+        if sources and sum(len(sets[q]) for q in sources) <= LARGER * len(kept):
             found[passages[row].id] = tuple(passages[q].id for q in sources)
     return found
 

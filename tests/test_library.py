@@ -16,7 +16,10 @@ import pytest
 from api.cli import main
 from index.generations import DB_FILE, current_generation, embedding_cache_path
 from index.knowledge_base import IndexBuildError, KnowledgeBase
+from index.reprints import find_reprints
 from ingest.loader import load_document
+from ingest.model import Document, SourceText
+from ingest.pipeline import build_document
 from tests.conftest import copy_data_dir
 from tests.make_pages import saved_page, write_pages
 
@@ -181,3 +184,29 @@ def test_a_document_segmented_by_older_code_is_segmented_again(tmp_path, model_p
     assert again.status == "resegmented"
     assert [r.status for r in kb.ingest([rules])] == ["unchanged"]
     assert len(kb.searcher().titles) == 1
+
+
+ARTICLES = (
+    "第一条　党员必须坚持学习，每月参加一次集中学习，每年参加一次专题培训，不断提高政治素质。",
+    "第二条　党支部每季度召开一次党员大会，听取支部委员会工作报告，讨论决定支部的重要事项。",
+    "第三条　党员应当按月交纳党费，因故不能按时交纳的，应当向党支部说明情况并及时补交。",
+)
+
+
+def _page(name: str, body: str) -> Document:
+    title = f"每周一学（{name}）"
+    return build_document(SourceText(f"{title}\n{body}", "html", title=title), f"{name}.html")
+
+
+def test_reprints_are_texts_nearly_all_held_by_a_more_authoritative_document() -> None:
+    rules = build_document(SourceText("\n".join(["支部工作规则", *ARTICLES]), "txt"), "规则.txt")
+    bodies = [article.split("　", 1)[1] for article in ARTICLES]
+    joined = _page("12月5日-11日", bodies[0] + bodies[1])  # two articles run together in one passage
+    quoting = _page(
+        "12月12日-18日", "我们要做到每月参加一次集中学习，这是对党员的基本要求，支部要逐月登记，年底通报。"
+    )
+    found = find_reprints([joined, quoting, rules])  # ingested first, the pages are still not the source
+    (passage,) = joined.passages
+    assert {pid: set(sources) for pid, sources in found.items()} == {
+        passage.id: {rules.passages[0].id, rules.passages[1].id}  # the commentary quotes, reprints nothing
+    }
