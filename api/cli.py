@@ -167,7 +167,11 @@ def cmd_remove(args: argparse.Namespace) -> int:
         print(f"{problem}：{args.doc}", file=sys.stderr)
         return 1
     title = live.metas[match[0]].title
-    kb.remove(match[0])
+    try:
+        kb.remove(match[0])
+    except IndexBuildError as exc:
+        print(f"删除失败：{exc}", file=sys.stderr)
+        return 1
     print(f"已删除《{title}》（{match[0]}）")
     return 0
 

@@ -19,6 +19,7 @@ from index.store import StoredDocument, write_store
 from index.tokenize import lexicon_version, tokenize
 from index.units import dense_units
 from index.versions import superseded
+from ingest.loader import check_document
 
 log = logging.getLogger("djkb")
 
@@ -56,21 +57,21 @@ def build_generation(
 
 
 def invalid(documents: Sequence[StoredDocument]) -> str:
-    """What makes `documents` unfit for one index ("" when nothing): every ID unique, every
-    passage exactly its span of its document's text."""
+    """What makes `documents` unfit for one index ("" when nothing): each document sound on its own
+    (`check_document`), and every document and passage ID unique across the knowledge base."""
     doc_ids: set[str] = set()
     passage_ids: set[str] = set()
     for stored in documents:
         doc = stored.document
-        if doc.id in doc_ids:
-            return f"文档编号重复：{doc.id}《{doc.title}》"
+        try:
+            check_document(doc)
+        except ValueError as exc:
+            return f"{exc}：{doc.source}"
+        ids = {p.id for p in doc.passages}
+        if doc.id in doc_ids or not ids.isdisjoint(passage_ids):
+            return f"编号与其他文档重复：{doc.id}《{doc.title}》（{doc.source}）"
         doc_ids.add(doc.id)
-        for p in doc.passages:
-            if p.id in passage_ids or p.document_id != doc.id:
-                return f"段落编号重复或不属于其文档：{p.id}（{doc.source}）"
-            passage_ids.add(p.id)
-            if not (0 <= p.start < p.end <= len(doc.text)) or doc.text[p.start : p.end] != p.text:
-                return f"段落与原文位置不符：{p.id}（{doc.source}）"
+        passage_ids |= ids
     return ""
 
 

@@ -43,14 +43,21 @@ def same_file(name: str, content_hash: str, stored: Iterable[StoredDocument]) ->
     )
 
 
+def unchanged(
+    name: str, content_hash: str, ingest_version: str, stored: Iterable[StoredDocument]
+) -> StoredDocument | None:
+    """The stored document read from this very file by this very ingest code: nothing to do for it."""
+    same = same_file(name, content_hash, stored)
+    return same if same is not None and same.document.ingest_version == ingest_version else None
+
+
 def place(document: Document, stored: Iterable[StoredDocument]) -> Placement:
     """Where `document`, just read, goes among the `stored` ones (see the module's rule)."""
     stored = list(stored)
     same = same_file(document.source, document.content_hash, stored)
     if same is not None:
-        if same.document.ingest_version == document.ingest_version:
-            return Placement(Outcome.UNCHANGED, same)
-        return Placement(Outcome.RESEGMENTED, same)
+        kept = unchanged(document.source, document.content_hash, document.ingest_version, [same])
+        return Placement(Outcome.UNCHANGED if kept else Outcome.RESEGMENTED, same)
     twin = next((s for s in stored if s.document.text_hash == document.text_hash), None)
     if twin is not None:
         same_name = twin.document.source == document.source

@@ -12,7 +12,7 @@ from pathlib import Path
 from index.build import IndexBuildError, build_generation
 from index.embedder import Embedder
 from index.generations import DB_FILE, current_generation, writer_lock
-from index.identity import Outcome, Placement, place, same_file
+from index.identity import Outcome, Placement, place, unchanged
 from index.search import Searcher
 from index.store import Store, StoredDocument
 from ingest.isolation import load_documents
@@ -105,9 +105,8 @@ class KnowledgeBase:
                 except OSError as exc:
                     results[path] = _failed(IngestError(path, f"无法读取文件（{exc.strerror or exc}）"))
                     continue
-                same = same_file(path.name, digest, stored)
-                if same is not None and same.document.ingest_version == ingest_version():
-                    # The very file, read by the same code: not even read again.
+                same = unchanged(path.name, digest, ingest_version(), stored)
+                if same is not None:  # not even read again
                     results[path] = _result(path, Placement(Outcome.UNCHANGED, same), same.document)
                 else:
                     to_read.append(path)

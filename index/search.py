@@ -40,9 +40,8 @@ class Searcher:
         self.metas = {r["id"]: meta_from_json(r["meta"]) for r in docs}
         self.titles = {doc_id: meta.title for doc_id, meta in self.metas.items()}
         self.doc_types = {doc_id: meta.doc_type for doc_id, meta in self.metas.items()}
-        lineages = self.store.lineages()
         self.superseded = superseded(
-            (r["id"], lineages[r["id"]], self.metas[r["id"]], r["ingested_at"]) for r in docs
+            (r["id"], r["lineage"], self.metas[r["id"]], r["ingested_at"]) for r in docs
         )
         if self.store.info("lexicon") == lexicon_version():
             tokens = dict(self.store.passage_tokens())

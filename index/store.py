@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -55,11 +56,6 @@ def _passage_from_row(row: sqlite3.Row) -> Passage:
     )
 
 
-def _optional(row: sqlite3.Row, column: str) -> str:
-    """A column that older generations lack ("" there)."""
-    return row[column] if column in row.keys() else ""  # noqa: SIM118 (`in row` tests the values)
-
-
 def meta_from_json(text: str) -> DocumentMeta:
     data = json.loads(text)
     data["dates"] = tuple(data["dates"])
@@ -82,6 +78,8 @@ class Store:
         self.path = path
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
+        # Generations written by an earlier djkb lack the newer document columns.
+        self._columns = {r["name"] for r in self._db.execute("PRAGMA table_info(documents)")}
 
     def close(self) -> None:
         self._db.close()
@@ -93,47 +91,52 @@ class Store:
     def document_rows(self, doc_id: str | None = None) -> list[sqlite3.Row]:
         """Summary rows (with passage counts) of all documents, or of the one with `doc_id`."""
         where, args = ("WHERE d.id = ? ", (doc_id,)) if doc_id is not None else ("", ())
+        lineage = "COALESCE(NULLIF(d.lineage, ''), d.id)" if "lineage" in self._columns else "d.id"
         return self._db.execute(
-            "SELECT d.id, d.source, d.meta, d.content_hash, d.ingested_at, COUNT(p.id) AS passages "
-            f"FROM documents d LEFT JOIN passages p ON p.document_id = d.id {where}"
+            "SELECT d.id, d.source, d.meta, d.content_hash, d.ingested_at, COUNT(p.id) AS passages, "
+            f"{lineage} AS lineage FROM documents d LEFT JOIN passages p ON p.document_id = d.id {where}"
             "GROUP BY d.id ORDER BY d.ordinal",
             args,
         ).fetchall()
 
     def document(self, doc_id: str, *, with_passages: bool = True) -> Document | None:
         row = self._db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return None if row is None else self._document(row, with_passages)
+        if row is None:
+            return None
+        return self._document(row, tuple(self.passages(doc_id)) if with_passages else ())
 
-    def _document(self, row: sqlite3.Row, with_passages: bool) -> Document:
-        # Generations written before a column existed lack it: the default makes the next ingest re-read.
-        extra = {k: value for k in ("text_hash", "format", "ingest_version") if (value := _optional(row, k))}
+    def _optional(self, row: sqlite3.Row, column: str) -> str:
+        return (row[column] or "") if column in self._columns else ""
+
+    def _document(self, row: sqlite3.Row, passages: tuple[Passage, ...]) -> Document:
+        # A column an older generation lacks keeps its default: then the next ingest reads the file again.
+        extra = {
+            k: value for k in ("text_hash", "format", "ingest_version") if (value := self._optional(row, k))
+        }
         return Document(
             id=row["id"],
             source=row["source"],
             text=row["text"],
             meta=meta_from_json(row["meta"]),
             outline=tuple(_section_from_json(s) for s in json.loads(row["outline"])),
-            passages=tuple(self.passages(row["id"])) if with_passages else (),
+            passages=passages,
             content_hash=row["content_hash"],
             **extra,
         )
 
     def stored_documents(self) -> list[StoredDocument]:
         """Every document with its passages, in ingest order, as the next ingest builds on them."""
-        rows = self._db.execute("SELECT * FROM documents ORDER BY ordinal").fetchall()
+        passages: dict[str, list[Passage]] = defaultdict(list)
+        for passage in self.passages():  # one query for all of them, not one per document
+            passages[passage.document_id].append(passage)
         return [
             StoredDocument(
-                self._document(row, with_passages=True),
+                self._document(row, tuple(passages[row["id"]])),
                 row["ingested_at"] or "",
-                _optional(row, "lineage") or row["id"],
+                self._optional(row, "lineage") or row["id"],
             )
-            for row in rows
+            for row in self._db.execute("SELECT * FROM documents ORDER BY ordinal")
         ]
-
-    def lineages(self) -> dict[str, str]:
-        """Document ID → lineage (the ID of its first version)."""
-        rows = self._db.execute("SELECT * FROM documents").fetchall()
-        return {r["id"]: _optional(r, "lineage") or r["id"] for r in rows}
 
     def reprints(self) -> list[tuple[str, str]]:
         """(passage ID, canonical passage ID) pairs, best canonical first for each passage."""

@@ -55,6 +55,8 @@ def html_text(markup: str) -> SourceText:
     """
     try:
         tree = lxml.html.fromstring(markup)
+        for code in tree.iter("script", "style"):  # the tree is read for its text only
+            code.text = ""
         document = trafilatura.bare_extraction(
             markup, favor_precision=True, include_comments=False, include_tables=True, with_metadata=True
         )
@@ -99,13 +101,10 @@ def _under_heading(tree: lxml.html.HtmlElement, heading: str) -> list[str]:
 
 
 def _block_lines(element: lxml.html.HtmlElement) -> list[str]:
-    """An element's text, one line per paragraph, without scripts."""
+    """An element's text, one line per paragraph."""
     copy = copy_element(element)
-    for child in copy.iter():
-        if child.tag in ("script", "style"):
-            child.text = ""
-        elif child.tag in _BLOCKS:
-            child.tail = "\n" + (child.tail or "")
+    for child in copy.iter(*_BLOCKS):
+        child.tail = "\n" + (child.tail or "")
     return [line for line in (_tidy(raw) for raw in copy.text_content().split("\n")) if line]
 
 
@@ -150,8 +149,6 @@ def _subtitle(tree: lxml.html.HtmlElement) -> str:
 
 def _published(tree: lxml.html.HtmlElement, title: str) -> str:
     """The ISO date the page states under its title (发布时间：…), or ""."""
-    for bad in tree.iter("script", "style"):
-        bad.text = ""
     text = _tidy(tree.text_content())
     # The title may stand in a breadcrumb or a list of links too: take the place a date follows.
     at = text.find(title) if title else -1

@@ -121,8 +121,8 @@ def check_document(document: Document) -> None:
     """
     seen: set[str] = set()
     for passage in document.passages:
-        if passage.id in seen:
-            raise ValueError(f"切分出错：段落编号重复（{passage.id}）")
+        if passage.id in seen or passage.document_id != document.id:
+            raise ValueError(f"切分出错：段落编号重复或不属于本文档（{passage.id}）")
         seen.add(passage.id)
         span_ok = 0 <= passage.start < passage.end <= len(document.text)
         if not span_ok or document.text[passage.start : passage.end] != passage.text:

@@ -139,10 +139,11 @@ def build_outline(
     A page that holds several articles one after another gives each article after the
     first a "piece" section of its own (see `_pieces`), its outline built inside it.
     """
-    marked = marked or {}
-    pieces = _pieces(text, paragraph_spans(text, body_start), marked)
+    spans = paragraph_spans(text, body_start)
+    candidates = [m for start, end in spans if (m := _candidate(text, start, end, (marked or {}).get(start)))]
+    pieces = _pieces(text, spans, candidates)
     first_end = pieces[0].start if pieces else len(text)
-    outline = _tree(text, body_start, first_end, marked, prefix="")
+    outline = _tree(text, candidates, body_start, first_end, prefix="")
     first = outline[0].start if outline else first_end
     preamble = paragraph_spans(text, body_start, first)
     if preamble:
@@ -151,16 +152,16 @@ def build_outline(
     for number, (piece, after) in enumerate(itertools.zip_longest(pieces, pieces[1:]), start=2):
         end = after.start if after else len(text)
         key = f"t{number}"
-        children = _tree(text, piece.heading_end, end, marked, prefix=f"{key}.")
+        children = _tree(text, candidates, piece.heading_end, end, prefix=f"{key}.")
         node = _Node(key, "piece", piece.label, piece.title, piece.start, level=0)
         _close(node, end, text)
         outline = (*outline, replace(node.freeze(), children=children))
     return outline
 
 
-def _tree(text: str, start: int, end: int, marked: Mapping[int, int], prefix: str) -> tuple[Section, ...]:
+def _tree(text: str, candidates: Sequence[_Marker], start: int, end: int, prefix: str) -> tuple[Section, ...]:
     """The heading tree of `text[start:end]`; every key starts with `prefix` and is unique."""
-    markers = _markers(text, start, end, marked)
+    markers = _markers([m for m in candidates if start <= m.start < end])
     headings, unit = _roles(markers)
     levels, marked_levels = _levels(markers, headings)
     kinds = {level: family.kind for family, level in levels.items()}
@@ -223,7 +224,7 @@ class _Piece:
     title: str  # its subtitle (——某某同志主要事迹), "" when it has none
 
 
-def _pieces(text: str, spans: Sequence[Span], marked: Mapping[int, int]) -> list[_Piece]:
+def _pieces(text: str, spans: Sequence[Span], candidates: Sequence[_Marker]) -> list[_Piece]:
     """Further articles of a page that holds several, each numbered from 一、 (or 第一条…) again.
 
     A numbering that starts again at 1 with no outer marker since its last number (no
@@ -231,7 +232,6 @@ def _pieces(text: str, spans: Sequence[Span], marked: Mapping[int, int]) -> list
     outline: when a title line stands shortly before it, that line opens a new article.
     Without such a line the repeated numbers stay ordinary text, as before.
     """
-    candidates = [m for start, end in spans if (m := _candidate(text, start, end, marked.get(start)))]
     starts = [start for start, _ in spans]
     pieces: list[_Piece] = []
     for depth, family in enumerate(_FAMILIES):
@@ -244,8 +244,9 @@ def _pieces(text: str, spans: Sequence[Span], marked: Mapping[int, int]) -> list
         for marker in (m for m in candidates if m.family is family):
             if bisect.bisect_left(resets, marker.start) > bisect.bisect_right(resets, previous):
                 last = 0
-            piece = _piece_heading(text, spans, starts, marker, previous) if marker.number == 1 else None
-            if piece is not None and last >= 2:
+            restarted = marker.number == 1 and last >= 2
+            piece = _piece_heading(text, spans, starts, marker, previous) if restarted else None
+            if piece is not None:
                 pieces.append(piece)
                 last = 1
             elif marker.number == last + 1 or (family.ordinal and marker.separated and marker.number > last):
@@ -327,11 +328,9 @@ def is_marker_line(line: str) -> bool:
     return _match_line(line, 0, len(line)) is not None
 
 
-def _markers(text: str, start: int, end: int, marked: Mapping[int, int]) -> list[_Marker]:
-    """The heading, unit and list-item lines of `text[start:end]`, in text order."""
-    spans = paragraph_spans(text, start, end)
-    candidates = [m for start, end in spans if (m := _candidate(text, start, end, marked.get(start)))]
-    markers = _in_sequence(candidates)
+def _markers(candidates: Sequence[_Marker]) -> list[_Marker]:
+    """Of the lines that start like a marker, the heading, unit and list-item lines, in text order."""
+    markers = _in_sequence(list(candidates))
     accepted = {m.start for m in markers}
     # A marked line whose number is out of sequence is still a heading, just not a numbered one.
     rejected = [m for m in candidates if m.level is not None and m.start not in accepted]
