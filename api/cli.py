@@ -12,9 +12,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from index.answer import answer
+from index.answers.answer import answer
+from index.evaluation.metrics import Report
 from index.knowledge_base import IndexBuildError, IngestResult, KnowledgeBase
-from index.search import MODES, Searcher
+from index.retrieval.search import MODES, Searcher
 
 
 def _kb(args: argparse.Namespace) -> KnowledgeBase:
@@ -177,20 +178,41 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from index.evaluate import evaluate, load_questions
+    from index.evaluation.crossval import Bench, cross_validate, report, shipped_outcomes
+    from index.evaluation.metrics import evaluate, load_questions
 
     live = _live(_kb(args))
-    questions = load_questions(Path(args.file))
-    report = evaluate(questions, lambda q: [h.passage.text for h in live.search(q, top_k=10, mode=args.mode)])
-    if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    questions = [q for q in load_questions(Path(args.file)) if q.gold]
+    if args.mode != "hybrid":  # a single retriever: retrieval figures only
+        result = evaluate(questions, lambda q: [h.passage.text for h in live.search(q, mode=args.mode)])
+        text = json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if args.json else _recall(result)
+        print(text)
         return 0
-    print(f"{args.mode}: {report.n} questions")
-    print("  ".join(f"R@{k} {v:.3f}" for k, v in report.recall.items()) + f"  MRR@10 {report.mrr:.3f}")
-    for miss in report.misses:
-        rank = miss["rank"] or "-"
-        print(f"  {miss['id']} rank {rank}: {miss['query']}  | top: {miss['top']}")
+    unanswerable = {Path(f).name: load_questions(Path(f)) for f in args.unanswerable}
+    flat = [q for qs in unanswerable.values() for q in qs]
+    bench = Bench(args.data, live, questions)
+    outcomes = cross_validate([bench], flat, args.cv) if args.cv else shipped_outcomes([bench], flat)
+    table = report(bench, unanswerable, outcomes[bench.name])
+    if args.json:
+        print(json.dumps(table, ensure_ascii=False, indent=2))
+        return 0
+    how = f"{args.cv} 折交叉验证" if args.cv else "随包模型（在开发集上拟合：开发集上是训练成绩）"
+    print(f"{len(questions)} 个问题，{how}")
+    print(f"{'类别':<8}{'数量':>5}  R@1    R@3    R@5    R@10   MRR@10 首条摘录正确 误拒")
+    for kind, row in table.items():
+        if kind.startswith("refused:"):
+            print(f"无依据问题 {kind.removeprefix('refused:')}：{row['n']} 个，拒答率 {row['refused']:.3f}")
+            continue
+        print(
+            f"{kind:<8}{row['n']:>5}  "
+            + "  ".join(f"{row[k]:.3f}" for k in ("R@1", "R@3", "R@5", "R@10", "MRR@10"))
+            + f"  {row['answer_first_right']:.3f}       {row['answer_refused']:.3f}"
+        )
     return 0
+
+
+def _recall(result: Report) -> str:
+    return "  ".join(f"R@{k} {v:.3f}" for k, v in result.recall.items()) + f"  MRR@10 {result.mrr:.3f}"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -204,7 +226,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_build_model(args: argparse.Namespace) -> int:
-    from index.model_build import ensure_default_model
+    from index.embedding.model_build import ensure_default_model
 
     print(ensure_default_model())
     return 0
@@ -253,9 +275,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("doc", help="文档 ID、文件名或标题")
     s.set_defaults(func=cmd_outline)
 
-    s = command("eval", help="在带标准答案的问题集上评测检索")
+    s = command("eval", help="在带标准答案的问题集上评测检索与问答")
     s.add_argument("file", help="JSONL 问题集（格式见 ../shared/eval/README.md）")
-    s.add_argument("--mode", choices=MODES, default="hybrid")
+    s.add_argument(
+        "--unanswerable", nargs="*", default=[], help="知识库无法回答的问题集（JSONL，或每行一问的文本）"
+    )
+    s.add_argument("--cv", type=int, default=0, metavar="K", help="K 折交叉验证：模型在其余各折上重新拟合")
+    s.add_argument("--mode", choices=MODES, default="hybrid", help="检索方式（非 hybrid 时只报告检索）")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_eval)
 

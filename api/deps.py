@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 
 from api.errors import ApiError
 from index.knowledge_base import KnowledgeBase
-from index.search import Searcher
+from index.retrieval.search import Searcher
 
 
 def knowledge_base(request: Request) -> KnowledgeBase:

@@ -9,12 +9,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from index.build import IndexBuildError, build_generation
-from index.embedder import Embedder
-from index.generations import DB_FILE, current_generation, writer_lock
-from index.identity import Outcome, Placement, place, unchanged
-from index.search import Searcher
-from index.store import Store, StoredDocument
+from index.embedding.embedder import Embedder
+from index.retrieval.search import Searcher
+from index.storage.build import IndexBuildError, build_generation
+from index.storage.generations import DB_FILE, current_generation, writer_lock
+from index.storage.identity import Outcome, Placement, place, unchanged
+from index.storage.store import Store, StoredDocument
 from ingest.isolation import load_documents
 from ingest.loader import IngestError, content_hash, expand_paths
 from ingest.model import Document

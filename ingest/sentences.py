@@ -18,9 +18,30 @@ _LINE = re.compile(r"[^\n]+")
 Span = tuple[int, int]
 
 
+MAX_QUOTED = 300  # a quotation longer than this is read as its own sentences (an unclosed “ is a typo)
+
+
 def split_sentences(text: str) -> list[Span]:
-    """Sentences and list items of `text`: split after 。！？； and at every line break."""
-    return _trimmed_spans(_SENTENCE.finditer(text), text)
+    """Sentences and list items of `text`: split after 。！？； and at every line break, but never inside
+    a quotation (“砍头不要紧，只要主义真。杀了夏明翰，还有后来人” is one saying)."""
+    spans = _trimmed_spans(_SENTENCE.finditer(text), text)
+    merged: list[Span] = []
+    for start, end in spans:
+        if (
+            merged
+            and _open_quote(text, *merged[-1])
+            and "\n" not in text[merged[-1][1] : start]
+            and end - merged[-1][0] <= MAX_QUOTED
+        ):
+            merged[-1] = (merged[-1][0], end)
+            continue
+        merged.append((start, end))
+    return merged
+
+
+def _open_quote(text: str, start: int, end: int) -> bool:
+    part = text[start:end]
+    return part.count("“") > part.count("”")
 
 
 def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:

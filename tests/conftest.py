@@ -46,8 +46,8 @@ def regulation_paths(regulations_dir: Path) -> list[Path]:
 
 @pytest.fixture(scope="session")
 def dev_questions_path() -> Path:
-    """The 30 questions the ranking was tuned on (dev.jsonl's first 30), until the ranking work
-    measures on the whole of dev.jsonl."""
+    """dev.jsonl's first 30 questions: quick regression checks of the shipped (fitted) models; the
+    held-out figures are tests/test_fitted_models.py's."""
     return _require(shared_dir() / "eval" / "dev30.jsonl")
 
 
@@ -55,6 +55,11 @@ def dev_questions_path() -> Path:
 def all_dev_questions_path() -> Path:
     """All 158 dev questions, 45 of them (ids ws..) on the saved pages."""
     return _require(shared_dir() / "eval" / "dev.jsonl")
+
+
+@pytest.fixture(scope="session")
+def shared_eval_dir() -> Path:
+    return _require(shared_dir() / "eval")
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +75,7 @@ def plan_path() -> Path:
 
 @pytest.fixture(scope="session")
 def model_path() -> Path:
-    from index.model_build import ensure_default_model
+    from index.embedding.model_build import ensure_default_model
 
     return ensure_default_model()
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from index.search import Searcher
+from index.retrieval.search import Searcher
 
 PLAN_TITLE = "2022年市商务局党的建设工作要点"
 

@@ -16,8 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embedder import Embedder
-from index.model_build import WEIGHTS_SHA256, WeightsChecksumError, build_model, bundled_weights_path
+from index.embedding.embedder import Embedder
+from index.embedding.model_build import (
+    WEIGHTS_SHA256,
+    WeightsChecksumError,
+    build_model,
+    bundled_weights_path,
+)
 
 # Questions and passages in the style of the corpus, covering what the tokenizer must get right:
 # full-width punctuation, letters, digits and space (U+3000), the ～ tilde NFKC would turn into "~",

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
-from index.generations import DB_FILE, current_generation, embedding_cache_path
 from index.knowledge_base import IndexBuildError, KnowledgeBase
-from index.reprints import find_reprints
+from index.storage.generations import DB_FILE, current_generation, embedding_cache_path
+from index.storage.reprints import find_reprints
 from ingest.loader import load_document
 from ingest.model import Document, SourceText
 from ingest.pipeline import build_document

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from api.cli import main
-from index.evaluate import load_questions
+from index.evaluation.metrics import load_questions
 
 # Acceptance thresholds on ../shared/eval/dev30.jsonl (hybrid mode).
 R1, R5, MRR = 0.85, 0.97, 0.90
@@ -16,7 +17,7 @@ R1, R5, MRR = 0.85, 0.97, 0.90
 @pytest.fixture(scope="module")
 def reports(library, dev_questions_path):
     searcher = library.searcher()
-    from index.evaluate import evaluate
+    from index.evaluation.metrics import evaluate
 
     questions = load_questions(dev_questions_path)
     return {
@@ -37,12 +38,15 @@ def test_hybrid_beats_each_retriever_alone(reports):
     assert reports["hybrid"].mrr > reports["dense"].mrr
 
 
-def test_eval_command_prints_the_metrics(library, dev_questions_path, capsys):
+def test_eval_command_reports_retrieval_answers_and_refusals_per_kind(library, dev_questions_path, capsys):
     args = ["--data", str(library.data_dir), "--model", str(library.model_path)]
-    assert main([*args, "eval", str(dev_questions_path), "--json"]) == 0
+    unanswerable = Path(__file__).parent / "data" / "out_of_domain.txt"
+    assert main([*args, "eval", str(dev_questions_path), "--unanswerable", str(unanswerable), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["n"] == 30
-    assert report["R@1"] >= R1 and report["R@5"] >= R5 and report["MRR@10"] >= MRR
+    assert report["all"]["n"] == 30 and {"member", "study", "quiz"} <= report.keys()
+    assert report["all"]["R@1"] >= R1 and report["all"]["R@5"] >= R5 and report["all"]["MRR@10"] >= MRR
+    assert report["all"]["answer_verbatim"] is True
+    assert report["refused:out_of_domain.txt"]["n"] >= 15
 
 
 def test_phrase_mode_matches_exact_text_ignoring_spaces_and_width(library):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from index.evaluate import load_questions, satisfies
+from index.evaluation.metrics import load_questions, satisfies
 from index.knowledge_base import IngestResult, KnowledgeBase
 from tests.conftest import copy_data_dir
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from api.deps import MaybeSearcher
 from api.errors import ApiError, documented
 from api.schemas import AskRequest, AskResponse
-from index.answer import abstention, answer
+from index.answers.answer import abstention, answer
 
 router = APIRouter(tags=["ask"])
 

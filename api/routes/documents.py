@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from api.deps import LiveSearcher, MaybeSearcher
 from api.errors import ApiError, documented
 from api.schemas import DocumentDetail, DocumentSummary, OutlineNode, OutlineResponse, PassageOut
-from index.search import Searcher
+from index.retrieval.search import Searcher
 from ingest.model import Document
 
 router = APIRouter(tags=["documents"])

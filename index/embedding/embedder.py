@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 # Importing model_build also puts the hub libraries offline (HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE) before
 # they are first imported, lazily, below; local_files_only=True is the guard that does not depend on order.
-from index.model_build import ensure_default_model
+from index.embedding.model_build import ensure_default_model
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -69,6 +69,9 @@ class Embedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(texts, "query", show_progress=False)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_queries([text])[0]
 
     def embed_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
         return self._embed(texts, "passage", show_progress=show_progress)

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from index.store import StoredDocument
+from index.storage.store import StoredDocument
 from ingest.model import Document
 
 

@@ -36,6 +36,9 @@ class Bm25:
             (weights, (rows, cols)), shape=(n_docs, len(self.vocab)), dtype=np.float32
         )
         self.n_docs = n_docs
+        self.df = df.astype(np.int64)  # passages holding each term
+        self.rows = self.matrix.tocsr()  # a passage's term weights, for feedback terms
+        self.terms = list(self.vocab)  # column -> term
 
     def scores(self, terms: Mapping[str, float]) -> np.ndarray:
         """BM25 score of every document for weighted query terms."""

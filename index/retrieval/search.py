@@ -1,4 +1,8 @@
-"""Retrieval over one generation: lexical (BM25 on jieba tokens), dense (FAISS), hybrid, phrase."""
+"""Retrieval over one generation: lexical (BM25 on jieba tokens), dense (FAISS), hybrid, phrase.
+
+Hybrid search gathers candidates from both retrievers and orders them by a linear model over their
+signals (index.retrieval.features), fitted on the dev questions by bench/fit.py.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,25 @@ from pathlib import Path
 
 import numpy as np
 
-from index.bm25 import Bm25
-from index.dense import DenseIndex
-from index.embedder import Embedder
-from index.enumerations import enumeration_match, enumerations, query_count
-from index.fusion import fuse
-from index.generations import DB_FILE, DENSE_FILE
-from index.highlight import term_spans
+from index.analysis.enumerations import enumerations
+from index.analysis.phrase import phrase_spans
+from index.analysis.tokenize import bigrams, lexicon_version, tokenize
+from index.analysis.units import sentence_spans
+from index.embedding.embedder import Embedder
+from index.fitted.linear import LinearModel, shipped
 from index.model import Hit, Reference
-from index.phrase import phrase_spans
-from index.store import Store, meta_from_json
-from index.tokenize import key_terms, lexicon_version, query_terms, tokenize
-from index.versions import superseded
+from index.retrieval.bm25 import Bm25
+from index.retrieval.dense import DenseIndex
+from index.retrieval.features import Candidates, Corpus, candidates
+from index.retrieval.highlight import term_spans
+from index.retrieval.query import Query, parse
+from index.storage.generations import DB_FILE, DENSE_FILE
+from index.storage.reprints import authority_of
+from index.storage.store import Store, meta_from_json
+from index.storage.versions import superseded
 from ingest.model import Passage
 
 MODES = ("hybrid", "lexical", "dense", "phrase")
-HEADING_WEIGHT = 0.5  # title and heading words count, but less than the passage's own words
 DENSE_CANDIDATES = 400  # nearest sentence units looked at per query
 REPRINT_SLACK = 3  # rank this many times top_k: reprints that fold into one hit leave room for others
 
@@ -48,11 +55,19 @@ class Searcher:
         else:  # built with another dictionary: tokenise afresh so queries and passages agree
             tokens = {p.id: tokenize(p.text) for p in self.passages}
         self.body = Bm25([tokens[p.id] for p in self.passages])
-        self.heading = Bm25(
-            [tokenize(" ".join((self.titles[p.document_id], *p.heading_path))) for p in self.passages]
+        headings = [" ".join((self.titles[p.document_id], *p.heading_path)) for p in self.passages]
+        self.heading = Bm25([tokenize(h) for h in headings])
+        self.chars = Bm25([bigrams(p.text) for p in self.passages])
+        rank = {r["id"]: authority_of(self.metas[r["id"]].doc_type, r["format"]) for r in docs}
+        self.corpus = Corpus(
+            texts=[p.text.lower() for p in self.passages],
+            headings=[h.lower() for h in headings],
+            sentences=[[p.text[a:b].lower() for a, b in sentence_spans(p.text)] for p in self.passages],
+            enumerations=[enumerations(p.text) for p in self.passages],
+            authority=np.array([rank[p.document_id] for p in self.passages], dtype=np.float32),
+            length=np.array([len(p.text) for p in self.passages], dtype=np.float32),
         )
         self._current = np.array([p.document_id not in self.superseded for p in self.passages], dtype=bool)
-        self.enumerations = [enumerations(p.text) for p in self.passages]
         self.dense = DenseIndex(generation / DENSE_FILE)
         self.unit_rows = np.array([self._row[pid] for pid in self.store.unit_passages()], dtype=np.int64)
         # Reprinted text: each reprint row → its canonical rows (best first), and back.
@@ -66,73 +81,84 @@ class Searcher:
     def close(self) -> None:
         self.store.close()
 
+    def parse(self, text: str, *, dense: bool = True) -> Query:
+        """The query every retriever, the highlighter and the answerer read; embedded when `dense`."""
+        return parse(text, self.body, self.embedder.embed_query if dense else None)
+
     # --- retrievers: each returns a score per passage row (higher is better, 0 = no match) ---
 
-    def lexical_scores(self, query: str) -> np.ndarray:
-        terms = query_terms(query)
-        return self.body.scores(terms) + HEADING_WEIGHT * self.heading.scores(terms)
+    def lexical_scores(self, query: Query) -> np.ndarray:
+        return self.body.scores(query.terms)
 
-    def coverage(self, query: str) -> np.ndarray:
-        """Share of the query's key words found in each passage: all of them together is strong evidence."""
-        return self.body.coverage(key_terms(query))
-
-    def enumeration_scores(self, query: str) -> np.ndarray:
-        if query_count(query) is None:  # most queries name no count: skip the per-passage pass
-            return np.zeros(len(self.passages), dtype=np.float32)
-        return np.array([enumeration_match(query, found) for found in self.enumerations], dtype=np.float32)
-
-    def dense_scores(self, query: str) -> np.ndarray:
+    def dense_scores(self, query: Query) -> np.ndarray:
         """Cosine of each passage's best unit; passages with no unit among the candidates get 0."""
         scores = np.zeros(len(self.passages), dtype=np.float32)
-        vector = self.embedder.embed_queries([query])[0]
-        rows, sims = self.dense.search(vector, DENSE_CANDIDATES)
-        for row, sim in zip(rows, sims, strict=True):
-            if row >= 0:
-                p = self.unit_rows[row]
-                scores[p] = max(scores[p], sim)
+        assert query.vector is not None, "parse the query with dense=True"
+        rows, sims = self.dense.search(query.vector, DENSE_CANDIDATES)
+        found = rows >= 0
+        # The best unit per passage: write in ascending order, so the highest similarity lands last.
+        order = np.argsort(sims[found], kind="stable")
+        passages = self.unit_rows[rows[found][order]]
+        scores[passages] = sims[found][order]
         return scores
 
-    def phrase_scores(self, query: str) -> np.ndarray:
+    def phrase_scores(self, query: Query) -> np.ndarray:
         return np.array(
-            [1.0 if phrase_spans(p.text, query) else 0.0 for p in self.passages], dtype=np.float32
+            [1.0 if phrase_spans(p.text, query.text) else 0.0 for p in self.passages], dtype=np.float32
+        )
+
+    def candidates(self, query: Query, allowed: np.ndarray | None = None) -> Candidates:
+        """The hybrid candidates with their ranking features (for search, and for fitting the ranker)."""
+        if allowed is None:
+            allowed = self._current
+        return candidates(
+            query,
+            self.corpus,
+            self.body,
+            lexical=self.lexical_scores(query),
+            heading=self.heading.scores(query.terms),
+            chars=self.chars.scores(query.bigrams),
+            dense=self.dense_scores(query),
+            allowed=allowed,
         )
 
     # --- public ---
 
     def search(
         self,
-        query: str,
+        query: Query | str,
         top_k: int = 10,
         mode: str = "hybrid",
         documents: Collection[str] | None = None,
         doc_types: Collection[str] | None = None,
         include_superseded: bool = False,
+        ranker: LinearModel | None = None,
     ) -> list[Hit]:
         """Ranked passages; older revisions of a document only with `include_superseded`
-        (or when asked for by document ID)."""
+        (or when asked for by document ID). `ranker` replaces the shipped model (cross-validation)."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
-        if mode == "hybrid":
-            scores = fuse(
-                self.lexical_scores(query),
-                self.dense_scores(query),
-                self.coverage(query),
-                self.enumeration_scores(query),
-            )
-        elif mode == "lexical":
-            scores = self.lexical_scores(query)
-        elif mode == "dense":
-            scores = self.dense_scores(query)
-        else:
-            scores = self.phrase_scores(query)
+        if isinstance(query, str):
+            query = self.parse(query, dense=mode in ("hybrid", "dense"))
         allowed = self._allowed(documents, doc_types, include_superseded)
-        scores = np.where(allowed, scores, 0.0)
+        if mode == "hybrid":
+            found = self.candidates(query, allowed)
+            scores = np.full(len(self.passages), -np.inf)
+            scores[found.rows] = (ranker or shipped("ranker")).score(found.features)
+        else:
+            retriever = {"lexical": self.lexical_scores, "dense": self.dense_scores}.get(
+                mode, self.phrase_scores
+            )
+            raw = retriever(query)
+            scores = np.where(allowed & (raw > 0), raw, -np.inf)
         best = np.argsort(-scores, kind="stable")[: REPRINT_SLACK * top_k]
-        ranked = [int(i) for i in best if scores[i] > 0]
+        ranked = [int(i) for i in best if np.isfinite(scores[i])]
         shown = self._once(ranked, scores, allowed)[:top_k]
         if mode == "phrase":
-            return [self._hit(i, score, phrase_spans(self.passages[i].text, query)) for i, score in shown]
-        terms = [t for t in query_terms(query) if len(t) > 1]  # tokenised once, not once per hit
+            return [
+                self._hit(i, score, phrase_spans(self.passages[i].text, query.text)) for i, score in shown
+            ]
+        terms = query.highlight_terms
         return [self._hit(i, score, term_spans(self.passages[i].text, terms)) for i, score in shown]
 
     def _once(self, ranked: list[int], scores: np.ndarray, allowed: np.ndarray) -> list[tuple[int, float]]:

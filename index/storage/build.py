@@ -10,15 +10,15 @@ from pathlib import Path
 
 import numpy as np
 
-from index.dense import write_dense
-from index.embed_cache import EmbeddingCache
-from index.embedder import Embedder
-from index.generations import DB_FILE, DENSE_FILE, embedding_cache_path, new_generation, publish
-from index.reprints import find_reprints
-from index.store import StoredDocument, write_store
-from index.tokenize import lexicon_version, tokenize
-from index.units import dense_units
-from index.versions import superseded
+from index.analysis.tokenize import lexicon_version, tokenize
+from index.analysis.units import dense_units
+from index.embedding.embed_cache import EmbeddingCache
+from index.embedding.embedder import Embedder
+from index.retrieval.dense import write_dense
+from index.storage.generations import DB_FILE, DENSE_FILE, embedding_cache_path, new_generation, publish
+from index.storage.reprints import find_reprints
+from index.storage.store import StoredDocument, write_store
+from index.storage.versions import superseded
 from ingest.loader import check_document
 
 log = logging.getLogger("djkb")

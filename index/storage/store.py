@@ -92,9 +92,11 @@ class Store:
         """Summary rows (with passage counts) of all documents, or of the one with `doc_id`."""
         where, args = ("WHERE d.id = ? ", (doc_id,)) if doc_id is not None else ("", ())
         lineage = "COALESCE(NULLIF(d.lineage, ''), d.id)" if "lineage" in self._columns else "d.id"
+        file_format = "COALESCE(d.format, '')" if "format" in self._columns else "''"
         return self._db.execute(
             "SELECT d.id, d.source, d.meta, d.content_hash, d.ingested_at, COUNT(p.id) AS passages, "
-            f"{lineage} AS lineage FROM documents d LEFT JOIN passages p ON p.document_id = d.id {where}"
+            f"{lineage} AS lineage, {file_format} AS format "
+            f"FROM documents d LEFT JOIN passages p ON p.document_id = d.id {where}"
             "GROUP BY d.id ORDER BY d.ordinal",
             args,
         ).fetchall()

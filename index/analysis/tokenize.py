@@ -16,7 +16,7 @@ from importlib import resources
 
 import jieba
 
-_DATA = resources.files("index") / "data"
+_DATA = resources.files("index.analysis") / "data"
 # Tokens made only of punctuation, symbols or whitespace carry no meaning for BM25.
 _NOISE = re.compile(r"^[\s\W_]+$")
 _lock = threading.Lock()
@@ -117,3 +117,12 @@ def query_terms(query: str) -> dict[str, float]:
 def key_terms(query: str) -> list[str]:
     """The words a member typed that carry the topic (for coverage and highlighting)."""
     return [w for w in dict.fromkeys(_words(query)) if w not in stopwords() and len(w) > 1]
+
+
+_RUNS = re.compile(r"[\u4e00-\u9fff0-9a-z]+")
+
+
+def bigrams(text: str) -> list[str]:
+    """Overlapping character pairs within runs of CJK, digits and letters: they match a word's variants
+    (泄露 / 泄露出去, 婚外 / 婚外情) where the word segmentation differs."""
+    return [run[i : i + 2] for run in _RUNS.findall(text.lower()) for i in range(len(run) - 1)]

@@ -42,8 +42,11 @@ _PAGE = 10  # a saved web page comes after every other document, whatever its ti
 
 def authority(document: Document) -> int:
     """How authoritative a document is as the source of a text it shares: lower is more."""
-    rank = _TYPE_RANK.get(document.meta.doc_type, _UNTYPED)
-    return rank + (_PAGE if document.format == "html" else 0)
+    return authority_of(document.meta.doc_type, document.format)
+
+
+def authority_of(doc_type: str, file_format: str) -> int:
+    return _TYPE_RANK.get(doc_type, _UNTYPED) + (_PAGE if file_format == "html" else 0)
 
 
 def shingles(text: str) -> frozenset[int]:

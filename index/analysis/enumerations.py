@@ -51,12 +51,9 @@ def enumerations(text: str) -> set[tuple[int, str]]:
     return found
 
 
-def enumeration_match(query: str, found: set[tuple[int, str]]) -> float:
+def enumeration_match(count: int, query: str, found: set[tuple[int, str]]) -> float:
     """1 for an enumeration of the asked size whose shared character the query uses (四个…合格),
     0.5 for the right size alone, else 0."""
-    count = query_count(query)
-    if count is None:
-        return 0.0
     sizes = [shared for size, shared in found if size == count]
     if not sizes:
         return 0.0

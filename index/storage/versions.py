@@ -1,7 +1,7 @@
 """Versions of one document: all are kept, the newest is current.
 
 Documents are versions of one another when they share a lineage, which ingest decides
-(`index.identity`): a revision the document states, or the same file read again with
+(`index.storage.identity`): a revision the document states, or the same file read again with
 new content. Newer means a later revision year; a version with no stated year counts as
 older than any dated one, and ties go to the later ingest.
 """

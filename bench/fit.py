@@ -1,0 +1,72 @@
+"""Fit the ranking, quote and abstention models on the dev questions, cross-validated.
+
+    .venv/bin/python bench/fit.py [--folds 5] [--write]
+
+Prints the k-fold cross-validated figures for core and library (the ones to believe), then fits on
+all questions; with --write the models go to index/fitted/*.json (shipped with the package).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from bench.knowledge_bases import benches, unanswerable
+from index.evaluation.crossval import Fitter, cross_validate, report
+from index.fitted.linear import model_path
+
+
+def table(title: str, rows: dict[str, dict[str, dict]]) -> str:
+    named = {"answer_first_right": "first quote right", "answer_any_right": "any quote right"}
+    named |= {"answer_refused": "wrongly refused", "answer_mean_first_quote": "first quote chars"}
+    keys = ("n", "R@1", "R@3", "R@5", "R@10", "MRR@10", *named)
+    heads = [named.get(k, k) for k in keys]
+    lines = [
+        f"### {title}",
+        "",
+        "| kb | questions | " + " | ".join(heads) + " |",
+        "|---|---|" + "---|" * len(heads),
+    ]
+    for kb, kinds in rows.items():
+        for kind, row in kinds.items():
+            if kind.startswith("refused:"):
+                continue
+            lines.append(f"| {kb} | {kind} | " + " | ".join(str(row[k]) for k in keys) + " |")
+    lines += ["", "| kb | unanswerable set | n | refused |", "|---|---|---|---|"]
+    for kb, kinds in rows.items():
+        for kind, row in kinds.items():
+            if kind.startswith("refused:"):
+                lines.append(f"| {kb} | {kind.removeprefix('refused:')} | {row['n']} | {row['refused']} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--write", action="store_true", help="write the models fitted on all questions")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    started = time.time()
+    found, sets = benches(), unanswerable()
+    flat = [q for qs in sets.values() for q in qs]
+    outcomes = cross_validate(found, flat, args.folds)
+    rows = {b.name: report(b, sets, outcomes[b.name]) for b in found}
+    print(
+        json.dumps(rows, ensure_ascii=False)
+        if args.json
+        else table(f"{args.folds}-fold cross-validated", rows)
+    )
+    if args.write:
+        ids = {q.id for b in found for q in b.questions} | {q.id for q in flat}
+        models = Fitter(found, flat).fit(
+            ids, "all dev.jsonl questions and both unanswerable sets, core + library"
+        )
+        for name in ("ranker", "quotes", "abstain"):
+            model_path(name).write_text(getattr(models, name).to_json(), encoding="utf-8")
+        print("written:", ", ".join(str(model_path(n)) for n in ("ranker", "quotes", "abstain")))
+    print(f"({time.time() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

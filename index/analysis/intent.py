@@ -1,0 +1,65 @@
+"""What kind of sentence a question asks for, from its question words alone.
+
+A member asking 「哪些」 wants the enumeration, 「多久」 the sentence with the period in it,
+「能不能」 the rule that permits or forbids. The cues are question words, never topics, so they
+carry over to questions we have not seen.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from index.analysis.enumerations import query_count
+
+
+class Want(Enum):
+    LIST = "list"
+    QUANTITY = "quantity"
+    TIME = "time"
+    RULE = "rule"
+    FACT = "fact"
+
+
+# Question words by the kind of sentence they ask for, checked in this order: 哪几 and 几个方面 ask for
+# a list before 几 asks for a number. They carry the intent, not the topic, so they are no query terms:
+# 「哪些内容」 must not favour a sentence saying 内容丰富.
+_CUES = (
+    (
+        Want.LIST,
+        re.compile(r"哪些(?:内容|方面)?|哪几(?:个|项|种)?(?:方面)?|包括|包含|什么内容|几个方面|几项"),
+    ),
+    (Want.TIME, re.compile(r"什么时候|何时|哪一?天|哪一?年|时间|日期")),
+    (Want.QUANTITY, re.compile(r"多久|多长(?:时间)?|多少|几")),
+    (Want.RULE, re.compile(r"能不能|能否|可不可以|可以|是否|要不要|需不需要|必须|允许|有没有|吗[？?]?$")),
+)
+
+
+def want(question: str) -> Want:
+    """The kind of sentence asked for; a counted question (四个…) always wants a list."""
+    kind = next((kind for kind, cue in _CUES if cue.search(question)), Want.FACT)
+    return Want.LIST if query_count(question) is not None else kind
+
+
+def topic(question: str) -> str:
+    """The question without its question words; a space keeps the words around a cue apart."""
+    for _, cue in _CUES:
+        question = cue.sub(" ", question)
+    return question
+
+
+# A regulation named in a question: 问责条例, 党组工作条例, 纪律处分条例, 发展党员工作细则.
+_NAMED = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:条例|准则|细则|办法|规则)")
+_NAME_CORE = 4  # characters before 条例 that must match a title: 工作条例 alone names nothing
+
+
+def unknown_regulations(question: str, titles: list[str]) -> list[str]:
+    """The regulations a question names that are none of `titles`: a question about 问责条例 is not
+    answered by the 纪律处分条例, however close its sentences come."""
+    unknown = []
+    for match in _NAMED.finditer(question):
+        name = match.group()
+        core = name[-(_NAME_CORE + 2) :]
+        if not any(core in title for title in titles):
+            unknown.append(name)
+    return unknown

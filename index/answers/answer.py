@@ -1,0 +1,281 @@
+"""Answers assembled only from verbatim source sentences, each cited; abstention when nothing supports them.
+
+The hybrid search finds the passages; the answer is the sentence (or a lead-in with its list items)
+within them that best answers the question, chosen by a fitted linear model over the candidate's
+signals: the question's rarity-weighted words its lead-in holds, its word pairs side by side, its
+cosine with the question, its passage's rank and score, its length, and whether it is the kind of
+sentence the question asks for (index.retrieval.kinds). A second fitted model decides from the
+evidence as a whole (how much of the question the corpus knows, the best cosine and word share,
+the margin between the first passages) whether the knowledge base answers at all. Nothing is
+generated: every quote is passage.text[start:end].
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.analysis.intent import unknown_regulations
+from index.analysis.units import sentence_spans
+from index.embedding.embed_cache import EmbeddingCache
+from index.fitted.linear import Models
+from index.model import Answer, Citation, Hit
+from index.retrieval.kinds import fit
+from index.retrieval.query import Query
+from index.retrieval.search import Searcher
+from index.storage.generations import data_dir_of, embedding_cache_path
+
+NO_BASIS = "知识库中未找到相关依据。"
+MAX_QUOTES = 3
+# Another document's sentence is cited too when the quote model prefers the best one over it by less
+# than 3 to 1 (a plan and a regulation may both answer); the model's scores are log-odds of preference.
+SECOND_GAP = math.log(3)
+QUOTE_FEATURES = ("share", "phrase", "cosine", "rank", "passage", "kind", "length", "list", "pair", "lead")
+ABSTAIN_FEATURES = (
+    "known",
+    "best_cosine",
+    "quote_cosine",
+    "quote_share",
+    "quote_kind",
+    "top_share",
+    "top_coverage",
+    "top_verbatim",
+    "margin",
+    "unknown_regulation",
+)
+_CHUNK = re.compile(r"[^\s，,。？?！!、；;：:]{2,}")  # the parts of a query typed apart (自重 自省 自警)
+
+_LABEL = re.compile(r"第[一二三四五六七八九十百千零〇\d]+条\s*")  # the citation already names the article
+# An item of a list: （一） 1. 一、 一是 其一 第一，
+_ITEM = re.compile(
+    r"[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、]|[一二三四五六七八九十]是|"
+    r"其[一二三四五六七八九十]|第[一二三四五六七八九十]+[，、]"
+)
+_ANNOUNCES = re.compile(r"下列|如下|以下|包括")  # a sentence announcing a list, even without ：
+_OPENS_LIST = ("：", "；")  # a lead-in ends in ：, an inline list item in ；
+SENTENCE, LIST, PAIR = "sentence", "list", "pair"
+MAX_PAIR = 200  # characters of two adjacent sentences quoted together
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteCandidate:
+    hit: Hit
+    rank: int  # of its passage among the hits, from 0
+    start: int
+    end: int
+    cosine: float  # of its (lead-in) sentence with the question; the better one of a pair
+    fit: float  # is it the kind of sentence the question wants (index.retrieval.kinds.fit)
+    shape: str  # SENTENCE, LIST (a lead-in with its items) or PAIR (two adjacent sentences)
+    about_end: int  # end of what the quote is about: the lead-in of a list, else the whole quote
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Everything the answer's decisions read, for one question (also what bench/fit.py fits on)."""
+
+    query: Query
+    hits: list[Hit]
+    quotes: list[QuoteCandidate]
+    quote_features: dict[str, np.ndarray]  # QUOTE_FEATURES, one value per quote candidate
+    question_features: dict[str, float]  # ABSTAIN_FEATURES, given the best quote of `quote_scores`
+    quote_scores: np.ndarray
+    unknown_regulation: bool  # the question names a regulation the knowledge base does not hold
+
+
+def answer(
+    searcher: Searcher,
+    question: str,
+    top_k: int = 5,
+    documents: Collection[str] | None = None,
+    models: Models | None = None,
+) -> Answer:
+    """`models` replaces the shipped fitted models (cross-validation)."""
+    models = models or Models.shipped()
+    evidence = gather(searcher, question, top_k, documents, models)
+    if not evidence.quotes or models.abstain.score(evidence.question_features) < models.abstain.threshold:
+        return abstention(question, tuple(evidence.hits))
+    chosen = _choose(evidence)
+    citations = tuple(
+        Citation(n, c.hit.passage, c.hit.document_title, c.hit.passage.text[c.start : c.end], c.start, c.end)
+        for n, c in enumerate(chosen, 1)
+    )
+    text = "\n".join(f"「{c.quote}」[{c.n}]" for c in citations)
+    return Answer(question, True, text, citations, tuple(evidence.hits))
+
+
+def abstention(question: str, hits: tuple[Hit, ...] = ()) -> Answer:
+    """The honest answer when the knowledge base holds no basis; `hits` are the nearest passages."""
+    return Answer(question, False, NO_BASIS, (), hits)
+
+
+def gather(
+    searcher: Searcher, question: str, top_k: int, documents: Collection[str] | None, models: Models
+) -> Evidence:
+    query = searcher.parse(question)
+    hits = searcher.search(query, top_k=top_k, documents=documents, ranker=models.ranker)
+    quotes = _candidates(searcher, query, hits)
+    features = _quote_features(query, hits, quotes)
+    scores = models.quotes.score(features) if quotes else np.zeros(0)
+    unknown = bool(unknown_regulations(question, list(searcher.titles.values())))
+    asked = question_features(query, hits, quotes, scores, unknown_regulation=unknown)
+    return Evidence(query, hits, quotes, features, asked, scores, unknown)
+
+
+def _choose(evidence: Evidence) -> list[QuoteCandidate]:
+    """The best quote, and the best of each other document that the model ranks nearly as high and that
+    is as much the kind of sentence asked for."""
+    order = np.argsort(-evidence.quote_scores, kind="stable")
+    best = evidence.quotes[order[0]]
+    chosen = [best]
+    for i in order[1:]:
+        c = evidence.quotes[i]
+        if (
+            len(chosen) == MAX_QUOTES
+            or evidence.quote_scores[i] < evidence.quote_scores[order[0]] - SECOND_GAP
+        ):
+            break
+        if c.fit >= best.fit and all(c.hit.passage.document_id != o.hit.passage.document_id for o in chosen):
+            chosen.append(c)
+    return chosen
+
+
+def _quote_features(query: Query, hits: list[Hit], quotes: list[QuoteCandidate]) -> dict[str, np.ndarray]:
+    if not quotes:
+        return {name: np.zeros(0) for name in QUOTE_FEATURES}
+    leads = [_lead(c).lower() for c in quotes]
+    cosines = np.array([c.cosine for c in quotes])
+    top = hits[0].score
+    return {
+        "share": np.array([query.share(lead) for lead in leads]),
+        "phrase": np.array([query.phrase_share(lead) for lead in leads]),
+        "cosine": cosines - cosines.max(),
+        "rank": np.array([1 / (1 + c.rank) for c in quotes]),
+        "passage": np.array([c.hit.score - top for c in quotes]),
+        "kind": np.array([c.fit for c in quotes]),
+        "length": np.array([(c.end - c.start) / 100 for c in quotes]),
+        "list": np.array([float(c.shape == LIST) for c in quotes]),
+        "pair": np.array([float(c.shape == PAIR) for c in quotes]),
+        "lead": np.array([float(c.start <= _first_sentence_end(c.hit.passage.text)) for c in quotes]),
+    }
+
+
+def question_features(
+    query: Query,
+    hits: list[Hit],
+    quotes: list[QuoteCandidate],
+    scores: np.ndarray,
+    *,
+    unknown_regulation: bool,
+) -> dict[str, float]:
+    if not quotes:
+        return dict.fromkeys(ABSTAIN_FEATURES, 0.0)
+    best = quotes[int(np.argmax(scores))]
+    top = hits[0].passage.text.lower()
+    chunks = _CHUNK.findall(query.text.lower())
+    return {
+        "known": query.known,
+        "best_cosine": max(c.cosine for c in quotes),
+        "quote_cosine": best.cosine,
+        "quote_share": query.share(_lead(best).lower()),
+        "quote_kind": best.fit,
+        "top_share": query.share(top),
+        "top_coverage": sum(w in top for w in query.words) / len(query.words) if query.words else 0.0,
+        "top_verbatim": sum(c in top for c in chunks) / len(chunks) if chunks else 0.0,
+        "margin": hits[0].score - hits[1].score if len(hits) > 1 else 1.0,
+        "unknown_regulation": float(unknown_regulation),
+    }
+
+
+def _lead(c: QuoteCandidate) -> str:
+    """What a candidate is about: a list's lead-in, else all of it."""
+    return c.hit.passage.text[c.start : c.about_end]
+
+
+def _first_sentence_end(text: str) -> int:
+    spans = sentence_spans(text)
+    return spans[0][1] if spans else len(text)
+
+
+def _candidates(searcher: Searcher, query: Query, hits: list[Hit]) -> list[QuoteCandidate]:
+    if not hits:
+        return []
+    per_hit = [sentence_spans(hit.passage.text) for hit in hits]
+    cosines = _sentence_cosines(
+        searcher,
+        query,
+        [hit.passage.text[s:e] for hit, spans in zip(hits, per_hit, strict=True) for s, e in spans],
+    )
+    found = []
+    offset = 0  # of the hit's first sentence in `cosines`
+    for rank, (hit, spans) in enumerate(zip(hits, per_hit, strict=True)):
+        text = hit.passage.text
+        for first, last, shape in _groups(text, spans):
+            start, end = spans[first][0], spans[last][1]
+            if (label := _LABEL.match(text, start, end)) and label.end() < end:
+                start = label.end()
+            pair = cosines[offset + first : offset + last + 1]
+            cosine = pair.max() if shape == PAIR else cosines[offset + first]
+            found.append(
+                QuoteCandidate(
+                    hit,
+                    rank,
+                    start,
+                    end,
+                    cosine=float(cosine),
+                    fit=fit(query, text[start:end], is_list=shape == LIST),
+                    shape=shape,
+                    about_end=spans[first][1] if shape == LIST else end,
+                )
+            )
+        offset += len(spans)
+    return found
+
+
+def _groups(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """(first, last, shape) sentence indices of each candidate quote: a sentence; a lead-in with the list
+    items that follow it (…的手续是：A；B；C。, …原则：（一）…（二）…, …运用好。一是…二是…); or two
+    adjacent sentences (an event and its outcome). A lead-in never stands alone: 「手续是：A；」 without
+    B and C would misquote the rule (its items may be in the next part of a split article)."""
+    groups = []
+    for i, (start, end) in enumerate(spans):
+        sentence = text[start:end]
+        leads = sentence.endswith(_OPENS_LIST) and ("：" in sentence or bool(_ANNOUNCES.search(sentence)))
+        last = _items_end(text, spans, i, leads)
+        if last > i:
+            groups.append((i, last, LIST))
+        elif not leads:
+            groups.append((i, i, SENTENCE))
+            if i + 1 < len(spans) and spans[i + 1][1] - start <= MAX_PAIR:
+                groups.append((i, i + 1, PAIR))
+    return groups
+
+
+def _items_end(text: str, spans: list[tuple[int, int]], i: int, leads: bool) -> int:
+    """The last sentence of the list that sentence i leads into (i itself when it leads into none)."""
+    if _ITEM.match(text, spans[i][0]) or (
+        not leads and not (i + 1 < len(spans) and _ITEM.match(text, spans[i + 1][0]))
+    ):
+        return i  # an item leads into no list of its own (its list starts with the lead-in before it)
+    last = i
+    while last + 1 < len(spans) and (
+        _ITEM.match(text, spans[last + 1][0]) or text[spans[last][0] : spans[last][1]].endswith(_OPENS_LIST)
+    ):
+        last += 1
+    return last
+
+
+def _sentence_cosines(searcher: Searcher, query: Query, sentences: list[str]) -> np.ndarray:
+    """Cosine of the question with each sentence. Building the index embedded every sentence unit into
+    the data folder's embedding cache, so this reads vectors and embeds nothing (embedding thirty
+    sentences instead would take most of a second on two cores)."""
+    cache = EmbeddingCache(embedding_cache_path(data_dir_of(searcher.generation)))
+    try:
+        vectors = cache.embed(searcher.embedder.model_id, sentences, searcher.embedder.embed_passages)
+    finally:
+        cache.close()
+    assert query.vector is not None
+    return vectors @ query.vector

@@ -1,0 +1,82 @@
+"""Fitting the linear models of index.fitted with scikit-learn's logistic regression.
+
+Ranking and quote choice are fitted pairwise (a right candidate against each wrong one of the same
+question, every question weighing the same), so a weight means "prefer candidates with more of this"
+whatever a question's score level; abstention is fitted pointwise, answerable against not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from index.fitted.linear import LinearModel
+
+C = 1.0  # inverse L2 strength; the features are standardised first
+MAX_NEGATIVES = 60  # wrong candidates per question paired with each right one (a random sample beyond)
+
+
+def _matrix(values: Mapping[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
+    return np.column_stack([np.asarray(values[n], dtype=np.float64) for n in names])
+
+
+def fit_pairwise(
+    groups: Sequence[tuple[Mapping[str, np.ndarray], np.ndarray]], names: Sequence[str], note: str
+) -> LinearModel:
+    """`groups`: per question, the candidates' features and which candidates are right."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    diffs, weights = [], []
+    for values, labels in groups:
+        labels = np.asarray(labels, dtype=bool)
+        if not labels.any() or labels.all():
+            continue  # nothing to prefer
+        x = _matrix(values, names)
+        right, wrong = x[labels], x[~labels]
+        if len(wrong) > MAX_NEGATIVES:
+            wrong = wrong[rng.choice(len(wrong), MAX_NEGATIVES, replace=False)]
+        d = (right[:, None, :] - wrong[None, :, :]).reshape(-1, len(names))
+        diffs.append(d)
+        weights.append(np.full(len(d), 1.0 / len(d)))
+    d, w = np.vstack(diffs), np.concatenate(weights)
+    scale = d.std(axis=0)
+    scale[scale == 0] = 1.0
+    x = np.vstack([d / scale, -d / scale])
+    y = np.concatenate([np.ones(len(d)), np.zeros(len(d))])
+    model = LogisticRegression(C=C, fit_intercept=False, max_iter=2000)
+    model.fit(x, y, sample_weight=np.concatenate([w, w]) * len(groups))
+    coef = model.coef_[0] / scale
+    return LinearModel(tuple(names), tuple(float(c) for c in coef), 0.0, 0.0, note)
+
+
+def fit_decision(
+    rows: Sequence[Mapping[str, float]], labels: Sequence[bool], names: Sequence[str], note: str
+) -> LinearModel:
+    """A yes/no decision (answer or abstain): balanced logistic regression, its threshold at the score
+    that best separates the training rows (the mean of the yes and no rates, highest)."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = _matrix({n: np.array([r[n] for r in rows]) for n in names}, names)
+    y = np.asarray(labels, dtype=bool)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
+    model.fit((x - mean) / scale, y)
+    coef = model.coef_[0] / scale
+    bias = float(model.intercept_[0] - (coef * mean).sum())
+    scores = x @ coef + bias
+    return LinearModel(tuple(names), tuple(float(c) for c in coef), bias, _threshold(scores, y), note)
+
+
+def _threshold(scores: np.ndarray, yes: np.ndarray) -> float:
+    """The cut with the best balanced accuracy, midway between the two scores it falls between."""
+    values = np.unique(scores)
+    cuts = np.concatenate([[values[0] - 1.0], (values[:-1] + values[1:]) / 2, [values[-1] + 1.0]])
+    best, best_rate = 0.0, -1.0
+    for cut in cuts:
+        rate = (scores[yes] >= cut).mean() + (scores[~yes] < cut).mean()
+        if rate > best_rate:
+            best, best_rate = float(cut), rate
+    return best

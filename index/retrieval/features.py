@@ -1,0 +1,163 @@
+"""The signals hybrid ranking weighs, computed for each candidate passage of a query.
+
+Candidates are the best lexical and the best dense passages. Each gets the retrievers' scores
+(min-max normalised over their own top candidates, since BM25 and cosine live on different
+scales), its ranks in both lists, a BM25 score over character pairs, the share of the question's
+words it holds (plain, rarity-weighted, within one sentence, in its headings, as adjacent pairs),
+whether it is the kind of sentence the question wants, a counted enumeration of the asked size,
+its document's authority and its length, and the score of a second lexical pass expanded with the
+words of the first pass's best passages (pseudo-relevance feedback: members' words bridged to the
+documents' own). A fitted linear model (index.fitted) weighs them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.analysis.enumerations import enumeration_match
+from index.retrieval.bm25 import Bm25
+from index.retrieval.kinds import fit
+from index.retrieval.query import Query
+
+CANDIDATES = 100  # from each retriever; also the depth each retriever's scores are normalised over
+FEEDBACK_PASSAGES = 5  # the first pass's best passages lend their words to the second pass
+FEEDBACK_TERMS = 10
+FEATURES = (
+    "lexical",
+    "dense",
+    "heading",
+    "bigram",
+    "cosine",
+    "lexical_rank",
+    "dense_rank",
+    "coverage",
+    "share",
+    "sentence_share",
+    "heading_share",
+    "phrase",
+    "kind",
+    "enumeration",
+    "feedback",
+    "regulation",
+    "page",
+    "length",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """What the features read of each passage, computed once when a generation is loaded."""
+
+    texts: list[str]  # lower-cased passage text
+    headings: list[str]  # lower-cased document title and heading path
+    sentences: list[list[str]]  # lower-cased sentences of each passage
+    enumerations: list[set[tuple[int, str]]]
+    authority: np.ndarray  # index.storage.reprints.authority_of: 0 章程 … 10+ saved pages
+    length: np.ndarray  # characters
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    rows: np.ndarray  # passage rows
+    features: dict[str, np.ndarray]  # FEATURES -> one value per row
+
+
+def normalise(scores: np.ndarray, top: int = CANDIDATES) -> np.ndarray:
+    """Map the best score to 1 and the top-th best to 0; everything below clips to 0."""
+    if not len(scores):
+        return scores
+    ranked = np.partition(scores, len(scores) - min(top, len(scores)))[-top:]
+    low, high = float(ranked.min()), float(ranked.max())
+    if high <= low:
+        return (scores >= high).astype(np.float32) if high > 0 else np.zeros_like(scores)
+    return np.clip((scores - low) / (high - low), 0.0, 1.0)
+
+
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Rows of the n best positive scores, best first."""
+    best = np.argsort(-scores, kind="stable")[:n]
+    return best[scores[best] > 0]
+
+
+def _rank_feature(order: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """10 / (10 + rank) in a retriever's list (0 for the first); rows not in the list count as rank 100."""
+    rank = np.full(len(rows), float(CANDIDATES))
+    position = {int(r): i for i, r in enumerate(order)}
+    for i, row in enumerate(rows):
+        rank[i] = position.get(int(row), CANDIDATES)
+    return 10.0 / (10.0 + rank)
+
+
+def _feedback(query: Query, body: Bm25, first: np.ndarray) -> np.ndarray:
+    """BM25 scores for the words that weigh most in the first pass's best passages, beyond the query's."""
+    top = _top(first, FEEDBACK_PASSAGES)
+    if not len(top):
+        return np.zeros(body.n_docs, dtype=np.float32)
+    weight = np.asarray(body.rows[top].sum(axis=0)).ravel()
+    for term in query.terms:
+        if (col := body.vocab.get(term)) is not None:
+            weight[col] = 0.0
+    cols = np.argsort(-weight)[:FEEDBACK_TERMS]
+    cols = cols[weight[cols] > 0]
+    if not len(cols):
+        return np.zeros(body.n_docs, dtype=np.float32)
+    terms = {body.terms[c]: float(weight[c] / weight[cols[0]]) for c in cols}
+    return body.scores(terms)
+
+
+def candidates(
+    query: Query,
+    corpus: Corpus,
+    body: Bm25,
+    *,
+    lexical: np.ndarray,
+    heading: np.ndarray,
+    chars: np.ndarray,
+    dense: np.ndarray,
+    allowed: np.ndarray,
+) -> Candidates:
+    lexical, heading, chars, dense = (np.where(allowed, s, 0.0) for s in (lexical, heading, chars, dense))
+    lexical_order, dense_order = _top(lexical, CANDIDATES), _top(dense, CANDIDATES)
+    rows = np.union1d(lexical_order, dense_order).astype(np.int64)
+    if not len(rows):
+        return Candidates(rows, {name: np.zeros(0) for name in FEATURES})
+    lexical_n, dense_n = normalise(lexical), normalise(dense)
+    feedback = normalise(np.where(allowed, _feedback(query, body, lexical_n + dense_n), 0.0))
+    found = dense[rows] > 0
+    floor = float(dense[rows][found].min()) if found.any() else 0.0
+    best = float(dense.max())
+    texts = [corpus.texts[r] for r in rows]
+    headings = [corpus.headings[r] for r in rows]
+    words = query.words
+    features = {
+        "lexical": lexical_n[rows],
+        "dense": dense_n[rows],
+        "heading": normalise(heading)[rows],
+        "bigram": normalise(chars)[rows],
+        "cosine": np.where(found, dense[rows], floor) - best,
+        "lexical_rank": _rank_feature(lexical_order, rows),
+        "dense_rank": _rank_feature(dense_order, rows),
+        "coverage": np.array([_covered(words, t) for t in texts]),
+        "share": np.array([query.share(t) for t in texts]),
+        "sentence_share": np.array([max(map(query.share, corpus.sentences[r]), default=0.0) for r in rows]),
+        "heading_share": np.array([_covered(words, h) for h in headings]),
+        "phrase": np.array([query.phrase_share(t) for t in texts]),
+        "kind": np.array([fit(query, t, is_list=False) for t in texts]),
+        "enumeration": np.array(
+            [
+                enumeration_match(query.count, query.text, corpus.enumerations[r]) if query.count else 0.0
+                for r in rows
+            ]
+        ),
+        "feedback": feedback[rows],
+        "regulation": (corpus.authority[rows] <= 1).astype(np.float64),
+        "page": (corpus.authority[rows] >= 10).astype(np.float64),
+        "length": np.log1p(corpus.length[rows] / 100),
+    }
+    return Candidates(rows, features)
+
+
+def _covered(words: tuple[str, ...], text: str) -> float:
+    return sum(w in text for w in words) / len(words) if words else 0.0

@@ -1,0 +1,50 @@
+"""How well a sentence is the kind of sentence a question asks for (index.analysis.intent).
+
+「多久」 wants the sentence with the period in it, 「能不能」 the rule that permits or forbids,
+「哪些」 the list. Sentence words only, never topics, so the cues carry over to new questions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.analysis.enumerations import enumeration_match, enumerations
+from index.analysis.intent import Want
+from index.retrieval.query import Query
+
+# A count or a period: 3年, 一至两名, 六个月, 每年, 1次.
+_NUMBER = re.compile(
+    r"\d|[一二两三四五六七八九十百半]+(?:年|个|月|日|天|周|次|名|人|届|倍|至)|每(?:年|月|季度|半年|周|届)"
+)
+# A point in time: 自通过之日起, 预备期满, 在作出决定之前.
+_WHEN = re.compile(r"之日|之时|期满|届满|[以之]前|[以之]后")
+_RULE = re.compile(r"不得|不能|不准|不予|不再|严禁|禁止|必须|应当|可以|允许|无权|有权|没有")
+_ITEMS = re.compile(r"、[^，,。；：、]*、")  # three items or more within one clause read as a list
+CUE = 0.2  # a sentence of the wanted kind; a list of exactly the counted size (四个…合格) scores 1
+
+
+def fit(question: Query, text: str, *, is_list: bool) -> float:
+    """How well `text` is the kind of sentence the question wants, in [-1, 1].
+
+    `is_list` marks a lead-in with its items; a counted question (四个…) wants a list of that size.
+    """
+    if question.want is Want.LIST:
+        if _lists_the_topic(question.words, text):
+            return -1.0  # it answers what the topic belongs to: a wrong answer, not a weak one
+        if question.count is not None:
+            return enumeration_match(question.count, question.text, enumerations(text))
+        return CUE if is_list or enumerations(text) or _ITEMS.search(text) else 0.0
+    if question.want is Want.QUANTITY:
+        return CUE if _NUMBER.search(text) else 0.0
+    if question.want is Want.TIME:
+        return CUE if _WHEN.search(text) or _NUMBER.search(text) else 0.0
+    if question.want is Want.RULE:
+        return CUE if _RULE.search(text) else 0.0
+    return 0.0
+
+
+def _lists_the_topic(words: tuple[str, ...], text: str) -> bool:
+    """A list that has the asked-about thing as one of its items (…专题党课、主题党日等) names what it
+    belongs to, not what it contains: it does not answer 「主题党日包括哪些内容」."""
+    specific = [w for w in words if len(w) >= 3]  # 党员 is an item of many lists; 主题党日 is a topic
+    return any(re.search(rf"、“?{re.escape(word)}|{re.escape(word)}”?、", text) for word in specific)
