@@ -71,6 +71,11 @@ class QuoteCandidate:
     fit: float  # is it the kind of sentence the question wants (index.retrieval.kinds.fit)
     shape: str  # SENTENCE, LIST (a lead-in with its items) or PAIR (two adjacent sentences)
     about_end: int  # end of what the quote is about: the lead-in of a list, else the whole quote
+    first: int  # index of its first sentence in the passage
+
+    @property
+    def quote(self) -> str:
+        return self.hit.passage.text[self.start : self.end]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +105,7 @@ def answer(
         return abstention(question, tuple(evidence.hits))
     chosen = _choose(evidence)
     citations = tuple(
-        Citation(n, c.hit.passage, c.hit.document_title, c.hit.passage.text[c.start : c.end], c.start, c.end)
+        Citation(n, c.hit.passage, c.hit.document_title, c.quote, c.start, c.end)
         for n, c in enumerate(chosen, 1)
     )
     text = "\n".join(f"「{c.quote}」[{c.n}]" for c in citations)
@@ -159,7 +164,7 @@ def _quote_features(query: Query, hits: list[Hit], quotes: list[QuoteCandidate])
         "length": np.array([(c.end - c.start) / 100 for c in quotes]),
         "list": np.array([float(c.shape == LIST) for c in quotes]),
         "pair": np.array([float(c.shape == PAIR) for c in quotes]),
-        "lead": np.array([float(c.start <= _first_sentence_end(c.hit.passage.text)) for c in quotes]),
+        "lead": np.array([float(c.first == 0) for c in quotes]),
     }
 
 
@@ -195,11 +200,6 @@ def _lead(c: QuoteCandidate) -> str:
     return c.hit.passage.text[c.start : c.about_end]
 
 
-def _first_sentence_end(text: str) -> int:
-    spans = sentence_spans(text)
-    return spans[0][1] if spans else len(text)
-
-
 def _candidates(searcher: Searcher, query: Query, hits: list[Hit]) -> list[QuoteCandidate]:
     if not hits:
         return []
@@ -217,8 +217,9 @@ def _candidates(searcher: Searcher, query: Query, hits: list[Hit]) -> list[Quote
             start, end = spans[first][0], spans[last][1]
             if (label := _LABEL.match(text, start, end)) and label.end() < end:
                 start = label.end()
-            pair = cosines[offset + first : offset + last + 1]
-            cosine = pair.max() if shape == PAIR else cosines[offset + first]
+            cosine = cosines[offset + first]
+            if shape == PAIR:  # as close to the question as the closer of its sentences
+                cosine = max(cosine, cosines[offset + last])
             found.append(
                 QuoteCandidate(
                     hit,
@@ -229,6 +230,7 @@ def _candidates(searcher: Searcher, query: Query, hits: list[Hit]) -> list[Quote
                     fit=fit(query, text[start:end], is_list=shape == LIST),
                     shape=shape,
                     about_end=spans[first][1] if shape == LIST else end,
+                    first=first,
                 )
             )
         offset += len(spans)

@@ -67,7 +67,7 @@ class Fitter:
             for q in bench.questions:
                 if q.id in keep:
                     ev = gather(bench.searcher, q.query, ANSWER_DEPTH, None, draft)
-                    labels = np.array([satisfies(_quote(c), q.gold) for c in ev.quotes], dtype=bool)
+                    labels = np.array([satisfies(c.quote, q.gold) for c in ev.quotes], dtype=bool)
                     quote_groups.append((ev.quote_features, labels))
                     evidence.append((ev, True))
             for q in self.unanswerable:
@@ -86,10 +86,6 @@ class Fitter:
                 labels.append(answerable)
         abstain = fit_decision(rows, labels, ABSTAIN_FEATURES, f"abstain: {note}")
         return Models(ranker, quotes, abstain)
-
-
-def _quote(candidate) -> str:
-    return candidate.hit.passage.text[candidate.start : candidate.end]
 
 
 @dataclass(slots=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
@@ -37,8 +38,16 @@ class Bm25:
         )
         self.n_docs = n_docs
         self.df = df.astype(np.int64)  # passages holding each term
-        self.rows = self.matrix.tocsr()  # a passage's term weights, for feedback terms
-        self.terms = list(self.vocab)  # column -> term
+
+    @cached_property
+    def rows(self) -> sparse.csr_matrix:
+        """Each passage's term weights by row (for feedback terms), built on first use."""
+        return self.matrix.tocsr()
+
+    @cached_property
+    def terms(self) -> list[str]:
+        """Column -> term."""
+        return list(self.vocab)
 
     def scores(self, terms: Mapping[str, float]) -> np.ndarray:
         """BM25 score of every document for weighted query terms."""

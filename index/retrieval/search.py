@@ -96,10 +96,7 @@ class Searcher:
         assert query.vector is not None, "parse the query with dense=True"
         rows, sims = self.dense.search(query.vector, DENSE_CANDIDATES)
         found = rows >= 0
-        # The best unit per passage: write in ascending order, so the highest similarity lands last.
-        order = np.argsort(sims[found], kind="stable")
-        passages = self.unit_rows[rows[found][order]]
-        scores[passages] = sims[found][order]
+        np.maximum.at(scores, self.unit_rows[rows[found]], sims[found])  # the best unit per passage
         return scores
 
     def phrase_scores(self, query: Query) -> np.ndarray:
