@@ -146,7 +146,24 @@ def test_embedder_shapes_and_identity(embedder: Embedder, model_path: Path) -> N
     np.testing.assert_allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-5)
     assert embedder.embed_queries([]).shape == (0, 384)
     assert embedder.model_id.startswith(model_path.name + "@")
-    assert Embedder(embedder.model, model_path).model_id == embedder.model_id
+    assert Embedder(embedder.runtime, model_path).model_id == embedder.model_id
+
+
+def test_onnx_runtime_gives_the_torch_models_vectors(embedder: Embedder, model_path: Path) -> None:
+    # The default runtime is ONNX (the folder carries the exported graph); torch is the fallback. Both
+    # embed the same texts to the same vectors, long ones truncated alike, and share one cache key.
+    torch = Embedder.load(model_path, runtime="torch")
+    assert (embedder.runtime.name, torch.runtime.name) == ("onnx", "torch")
+    texts = [*TEXTS, "党的基层组织应当每年召开一次组织生活会，开展批评和自我批评。" * 40]
+    for role in ("embed_queries", "embed_passages"):
+        cosines = np.sum(getattr(embedder, role)(texts) * getattr(torch, role)(texts), axis=1)
+        assert cosines.min() > 0.9999, (role, cosines.min())
+    assert torch.model_id == embedder.model_id
+
+
+def test_an_unknown_runtime_is_refused_by_name(model_path: Path) -> None:
+    with pytest.raises(ValueError, match="tensorrt"):
+        Embedder.load(model_path, runtime="tensorrt")
 
 
 def test_embedder_accepts_a_model_without_prompts(
@@ -165,7 +182,7 @@ def test_embedder_accepts_a_model_without_prompts(
 
     unprompted = Embedder.load(plain)
     text = "党员如何按月交纳党费？"
-    expected = embedder.model.encode([text], normalize_embeddings=True)
+    expected = embedder.runtime.encode([text])
     np.testing.assert_allclose(unprompted.embed_queries([text]), expected, atol=1e-5)
     assert unprompted.model_id != embedder.model_id
 

@@ -1,28 +1,31 @@
-"""Dense text embeddings from a local sentence-transformers folder (default: multilingual-e5-small)."""
+"""Dense text embeddings from a local sentence-transformers folder (default: multilingual-e5-small).
+
+The folder runs on ONNX Runtime when it holds the exported graph (index.embedding.onnx_export) and
+onnxruntime is installed, else on torch; $DJKB_RUNTIME=torch|onnx chooses explicitly.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from tqdm import tqdm
 
 # Importing model_build also puts the hub libraries offline (HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE) before
 # they are first imported, lazily, below; local_files_only=True is the guard that does not depend on order.
-from index.embedding.model_build import ensure_default_model
-
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
+from index.embedding.model_build import ensure_default_model, onnx_path
+from index.embedding.runtimes import OnnxRuntime, Runtime, TorchRuntime
 
 BATCH_SIZE = 32
 # Prompt names by role, in order of preference; the first the model defines (non-empty) is used.
 _PROMPT_NAMES = {"query": ("query",), "passage": ("passage", "document", "corpus")}
+RUNTIMES = ("onnx", "torch")
 
 
 class Embedder:
@@ -33,39 +36,39 @@ class Embedder:
     texts as given.
     """
 
-    def __init__(self, model: SentenceTransformer, model_path: Path) -> None:
-        self.model = model
+    def __init__(self, runtime: Runtime, model_path: Path) -> None:
+        self.runtime = runtime
         # Every model call runs on this one thread: torch's OpenMP pool is per calling thread, and
         # the web server's request threads would each pay for a fresh pool (seconds per query).
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="djkb-model")
         self.model_path = model_path
         self.model_id = _model_id(model_path)
-        dim = model.get_embedding_dimension()
-        if dim is None:
-            raise ValueError(f"cannot tell the embedding dimension of the model in {model_path}")
-        self._dim = dim
-        self._prompt_names = {
-            role: next((name for name in names if model.prompts.get(name)), None)
+        self.dim = runtime.dim
+        prompts = _prompts(model_path)
+        self._prompts = {
+            role: next((prompts[name] for name in names if prompts.get(name)), "")
             for role, names in _PROMPT_NAMES.items()
         }
 
     @classmethod
-    def load(cls, model_path: Path | None = None) -> Embedder:
-        """Load ``model_path``, else $DJKB_MODEL, else the default model (built on first use)."""
+    def load(cls, model_path: Path | None = None, runtime: str | None = None) -> Embedder:
+        """Load ``model_path``, else $DJKB_MODEL, else the default model (built on first use), on
+        ``runtime``, else $DJKB_RUNTIME, else ONNX where the folder has the graph."""
         if model_path is None:
             env_path = os.environ.get("DJKB_MODEL")
             model_path = Path(env_path) if env_path else ensure_default_model()
         if not model_path.is_dir():  # else sentence-transformers would take it for a hub model name
             raise FileNotFoundError(f"embedding model folder not found: {model_path}")
-        _use_available_cores()
-        from sentence_transformers import SentenceTransformer
-
-        model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
-        return cls(model, model_path)
-
-    @property
-    def dim(self) -> int:
-        return self._dim
+        runtime = runtime or os.environ.get("DJKB_RUNTIME") or None
+        if runtime not in (None, *RUNTIMES):
+            raise ValueError(f"unknown embedding runtime {runtime!r}: expected one of {', '.join(RUNTIMES)}")
+        graph = onnx_path(model_path)
+        if runtime == "onnx" or (runtime is None and graph.is_file() and _has_onnxruntime()):
+            if not graph.is_file():
+                raise FileNotFoundError(f"no ONNX graph in the model folder: {graph}")
+            return cls(OnnxRuntime(model_path, graph, _available_cores()), model_path)
+        _cap_torch_threads()
+        return cls(TorchRuntime(model_path), model_path)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(texts, "query", show_progress=False)
@@ -80,28 +83,38 @@ class Embedder:
         """Embed in batches, each its own job on the model thread, so that a query arriving during a
         long ingest waits for one batch, not for the whole ingest."""
         out = np.empty((len(texts), self.dim), dtype=np.float32)
+        prompt = self._prompts[role]
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
         with tqdm(total=len(texts), desc="嵌入", unit="句", disable=not show_progress) as bar:
             for i in range(0, len(order), BATCH_SIZE):
                 rows = order[i : i + BATCH_SIZE]
-                out[rows] = self._worker.submit(
-                    self.model.encode,
-                    [texts[r] for r in rows],
-                    prompt_name=self._prompt_names[role],
-                    batch_size=BATCH_SIZE,
-                    show_progress_bar=False,
-                    convert_to_numpy=True,
-                    normalize_embeddings=True,  # a model without a Normalize module still gives unit vectors
-                ).result()
+                batch = [prompt + texts[r] for r in rows]
+                out[rows] = self._worker.submit(self.runtime.encode, batch).result()
                 bar.update(len(rows))
         return out
+
+
+def _prompts(model_path: Path) -> dict[str, str]:
+    config = model_path / "config_sentence_transformers.json"
+    if not config.is_file():
+        return {}
+    return json.loads(config.read_text(encoding="utf-8")).get("prompts") or {}
+
+
+def _has_onnxruntime() -> bool:
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _model_id(model_path: Path) -> str:
     """Folder name plus a hash of its configuration files, to key embedding caches.
 
     The configs pin architecture, tokenizer, pooling and prompts; weights are not hashed (hundreds of
-    MB), so a model retrained in place under the same folder name needs a new name.
+    MB), so a model retrained in place under the same folder name needs a new name. Nor is the ONNX
+    graph: it holds the same model, and both runtimes give the same vectors.
     """
     digest = hashlib.sha256()
     for path in sorted(model_path.rglob("*.json")):
@@ -110,21 +123,26 @@ def _model_id(model_path: Path) -> str:
     return f"{model_path.resolve().name}@{digest.hexdigest()[:12]}"
 
 
-def _use_available_cores() -> None:
-    """Cap torch's intra-op threads at the container's CPU quota, unless OMP_NUM_THREADS is set.
-
-    torch already follows CPU affinity (2 threads on a 2-core machine: measured fastest here, twice
-    the passage throughput of 1), but not a cgroup quota such as docker --cpus=2 on a 64-core host,
-    where its default would oversubscribe the quota many times over.
-    """
-    if "OMP_NUM_THREADS" in os.environ:
-        return
+def _available_cores() -> int:
+    """The CPUs this process may use: its affinity, capped by a cgroup v2 quota (docker --cpus=2 on a
+    64-core host), which neither torch nor ONNX Runtime reads; OMP_NUM_THREADS, when set, wins."""
+    if threads := os.environ.get("OMP_NUM_THREADS", "").strip():
+        return max(1, int(threads))
+    cpus = len(os.sched_getaffinity(0))
     try:  # cgroup v2: "<quota> <period>" in microseconds, or "max <period>"
         quota, period = Path("/sys/fs/cgroup/cpu.max").read_text(encoding="ascii").split()
-        cpus = math.ceil(int(quota) / int(period))
+        cpus = min(cpus, math.ceil(int(quota) / int(period)))
     except (OSError, ValueError):  # no cgroup v2 file, or "max": no quota
+        pass
+    return max(1, cpus)
+
+
+def _cap_torch_threads() -> None:
+    """torch already follows CPU affinity (2 threads on a 2-core machine: measured fastest here, twice
+    the passage throughput of 1), but not a cgroup quota, where its default would oversubscribe."""
+    if "OMP_NUM_THREADS" in os.environ:
         return
     import torch
 
-    if cpus < torch.get_num_threads():
-        torch.set_num_threads(max(1, cpus))
+    if (cpus := _available_cores()) < torch.get_num_threads():
+        torch.set_num_threads(cpus)

