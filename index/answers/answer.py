@@ -45,8 +45,10 @@ ABSTAIN_FEATURES = (
     "top_coverage",
     "top_verbatim",
     "margin",
+    "lift",
     "unknown_regulation",
 )
+LIFT_UNITS = 50  # the best sentence's cosine is measured against the mean of this many nearest ones
 _CHUNK = re.compile(r"[^\s，,。？?！!、；;：:]{2,}")  # the parts of a query typed apart (自重 自省 自警)
 
 _LABEL = re.compile(r"第[一二三四五六七八九十百千零〇\d]+条\s*")  # the citation already names the article
@@ -67,7 +69,7 @@ class QuoteCandidate:
     rank: int  # of its passage among the hits, from 0
     start: int
     end: int
-    cosine: float  # of its (lead-in) sentence with the question; the better one of a pair
+    cosine: float  # of its (lead-in) sentence with the question; the mean of a pair's two
     fit: float  # is it the kind of sentence the question wants (index.retrieval.kinds.fit)
     shape: str  # SENTENCE, LIST (a lead-in with its items) or PAIR (two adjacent sentences)
     about_end: int  # end of what the quote is about: the lead-in of a list, else the whole quote
@@ -89,6 +91,9 @@ class Evidence:
     question_features: dict[str, float]  # ABSTAIN_FEATURES, given the best quote of `quote_scores`
     quote_scores: np.ndarray
     unknown_regulation: bool  # the question names a regulation the knowledge base does not hold
+    # How far the closest sentence stands out of the nearest ones: a question the documents answer has
+    # a peak, another a plateau. Unlike the cosine itself, this does not rise with the library's size.
+    lift: float
 
 
 def answer(
@@ -126,8 +131,10 @@ def gather(
     features = _quote_features(query, hits, quotes)
     scores = models.quotes.score(features) if quotes else np.zeros(0)
     unknown = bool(unknown_regulations(question, list(searcher.titles.values())))
-    asked = question_features(query, hits, quotes, scores, unknown_regulation=unknown)
-    return Evidence(query, hits, quotes, features, asked, scores, unknown)
+    nearest = searcher.unit_cosines(query, LIFT_UNITS)
+    lift = float(nearest[0] - nearest.mean()) if len(nearest) else 0.0
+    asked = question_features(query, hits, quotes, scores, unknown_regulation=unknown, lift=lift)
+    return Evidence(query, hits, quotes, features, asked, scores, unknown, lift)
 
 
 def _choose(evidence: Evidence) -> list[QuoteCandidate]:
@@ -175,6 +182,7 @@ def question_features(
     scores: np.ndarray,
     *,
     unknown_regulation: bool,
+    lift: float,
 ) -> dict[str, float]:
     if not quotes:
         return dict.fromkeys(ABSTAIN_FEATURES, 0.0)
@@ -191,6 +199,7 @@ def question_features(
         "top_coverage": sum(w in top for w in query.words) / len(query.words) if query.words else 0.0,
         "top_verbatim": sum(c in top for c in chunks) / len(chunks) if chunks else 0.0,
         "margin": hits[0].score - hits[1].score if len(hits) > 1 else 1.0,
+        "lift": lift,
         "unknown_regulation": float(unknown_regulation),
     }
 
@@ -218,8 +227,8 @@ def _candidates(searcher: Searcher, query: Query, hits: list[Hit]) -> list[Quote
             if (label := _LABEL.match(text, start, end)) and label.end() < end:
                 start = label.end()
             cosine = cosines[offset + first]
-            if shape == PAIR:  # as close to the question as the closer of its sentences
-                cosine = max(cosine, cosines[offset + last])
+            if shape == PAIR:  # both sentences must be about the question, not only one of them
+                cosine = (cosine + cosines[offset + last]) / 2
             found.append(
                 QuoteCandidate(
                     hit,

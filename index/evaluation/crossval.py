@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.answers.answer import ABSTAIN_FEATURES, QUOTE_FEATURES, answer, gather, question_features
-from index.evaluation.fitting import fit_decision, fit_pairwise
+from index.evaluation.fitting import HARD_NEGATIVES, fit_decision, fit_pairwise
 from index.evaluation.metrics import Question, evaluate, satisfies, score_answers
 from index.fitted.linear import Models
 from index.model import Answer, Hit
@@ -58,7 +58,10 @@ class Fitter:
     def fit(self, keep: set[str], note: str) -> Models:
         """Models fitted on the questions (answerable or not) whose IDs are in `keep`."""
         ranker = fit_pairwise(
-            [g for (_, qid), g in self._groups.items() if qid in keep], FEATURES, f"ranker: {note}"
+            [g for (_, qid), g in self._groups.items() if qid in keep],
+            FEATURES,
+            f"ranker: {note}",
+            hard=HARD_NEGATIVES,
         )
         shipped = Models.shipped()  # a stand-in for the models not fitted yet
         draft = Models(ranker, shipped.quotes.over(QUOTE_FEATURES), shipped.abstain.over(ABSTAIN_FEATURES))
@@ -80,7 +83,12 @@ class Fitter:
                 scores = quotes.score(ev.quote_features)
                 rows.append(
                     question_features(
-                        ev.query, ev.hits, ev.quotes, scores, unknown_regulation=ev.unknown_regulation
+                        ev.query,
+                        ev.hits,
+                        ev.quotes,
+                        scores,
+                        unknown_regulation=ev.unknown_regulation,
+                        lift=ev.lift,
                     )
                 )
                 labels.append(answerable)

@@ -15,6 +15,7 @@ from index.fitted.linear import LinearModel
 
 C = 1.0  # inverse L2 strength; the features are standardised first
 MAX_NEGATIVES = 60  # wrong candidates per question paired with each right one (a random sample beyond)
+HARD_NEGATIVES = 10  # of them for the ranker, the ones its first fit ranks highest
 
 
 def _matrix(values: Mapping[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
@@ -22,22 +23,48 @@ def _matrix(values: Mapping[str, np.ndarray], names: Sequence[str]) -> np.ndarra
 
 
 def fit_pairwise(
-    groups: Sequence[tuple[Mapping[str, np.ndarray], np.ndarray]], names: Sequence[str], note: str
+    groups: Sequence[tuple[Mapping[str, np.ndarray], np.ndarray]],
+    names: Sequence[str],
+    note: str,
+    *,
+    hard: int = 0,
 ) -> LinearModel:
-    """`groups`: per question, the candidates' features and which candidates are right."""
-    from sklearn.linear_model import LogisticRegression
+    """`groups`: per question, the candidates' features and which candidates are right.
 
-    rng = np.random.default_rng(0)
-    diffs, weights = [], []
+    Fitted against a random sample of each question's wrong candidates; with `hard`, fitted again
+    against the `hard` wrong candidates that first model ranks highest (the ones a right answer must
+    beat to come first) and a smaller random sample, so the weights are spent on the top of a long
+    list (the ranker's 200 candidates; a quote's few dozen sentences need no second pass)."""
+    matrices = []
     for values, labels in groups:
         labels = np.asarray(labels, dtype=bool)
-        if not labels.any() or labels.all():
-            continue  # nothing to prefer
-        x = _matrix(values, names)
-        right, wrong = x[labels], x[~labels]
-        if len(wrong) > MAX_NEGATIVES:
-            wrong = wrong[rng.choice(len(wrong), MAX_NEGATIVES, replace=False)]
-        d = (right[:, None, :] - wrong[None, :, :]).reshape(-1, len(names))
+        if labels.any() and not labels.all():  # else nothing to prefer
+            matrices.append((_matrix(values, names), labels))
+    rng = np.random.default_rng(0)
+    coef = _fit_pairs([(x[y], _sample(x[~y], MAX_NEGATIVES, rng)) for x, y in matrices], len(groups))
+    if not hard:
+        return LinearModel(tuple(names), tuple(float(c) for c in coef), 0.0, 0.0, note)
+    pairs = []
+    for x, y in matrices:
+        wrong = x[~y]
+        order = np.argsort(-(wrong @ coef), kind="stable")
+        top, rest = wrong[order[:hard]], wrong[order[hard:]]
+        pairs.append((x[y], np.vstack([top, _sample(rest, MAX_NEGATIVES - hard, rng)])))
+    coef = _fit_pairs(pairs, len(groups))
+    return LinearModel(tuple(names), tuple(float(c) for c in coef), 0.0, 0.0, note)
+
+
+def _sample(rows: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    return rows[rng.choice(len(rows), n, replace=False)] if len(rows) > n else rows
+
+
+def _fit_pairs(pairs: Sequence[tuple[np.ndarray, np.ndarray]], n_groups: int) -> np.ndarray:
+    """Logistic regression on right-minus-wrong differences, every question weighing the same."""
+    from sklearn.linear_model import LogisticRegression
+
+    diffs, weights = [], []
+    for right, wrong in pairs:
+        d = (right[:, None, :] - wrong[None, :, :]).reshape(-1, right.shape[1])
         diffs.append(d)
         weights.append(np.full(len(d), 1.0 / len(d)))
     d, w = np.vstack(diffs), np.concatenate(weights)
@@ -46,9 +73,8 @@ def fit_pairwise(
     x = np.vstack([d / scale, -d / scale])
     y = np.concatenate([np.ones(len(d)), np.zeros(len(d))])
     model = LogisticRegression(C=C, fit_intercept=False, max_iter=2000)
-    model.fit(x, y, sample_weight=np.concatenate([w, w]) * len(groups))
-    coef = model.coef_[0] / scale
-    return LinearModel(tuple(names), tuple(float(c) for c in coef), 0.0, 0.0, note)
+    model.fit(x, y, sample_weight=np.concatenate([w, w]) * n_groups)
+    return model.coef_[0] / scale
 
 
 def fit_decision(

@@ -21,6 +21,8 @@ _WHEN = re.compile(r"之日|之时|期满|届满|[以之]前|[以之]后")
 _RULE = re.compile(r"不得|不能|不准|不予|不再|严禁|禁止|必须|应当|可以|允许|无权|有权|没有")
 _ITEMS = re.compile(r"、[^，,。；：、]*、")  # three items or more within one clause read as a list
 CUE = 0.2  # a sentence of the wanted kind; a list of exactly the counted size (四个…合格) scores 1
+ATTACHED = 0.4  # a list said of the topic itself: “有主题、有主讲…”的主题党日, 主题党日包括：A、B…
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 
 
 def fit(
@@ -37,6 +39,8 @@ def fit(
         found = enumerations(text) if found is None else found
         if question.count is not None:
             return enumeration_match(question.count, question.text, found)
+        if _said_of_the_topic(question.words, text):
+            return ATTACHED
         return CUE if is_list or found or _ITEMS.search(text) else 0.0
     if question.want is Want.QUANTITY:
         return CUE if _NUMBER.search(text) else 0.0
@@ -52,3 +56,13 @@ def _lists_the_topic(words: tuple[str, ...], text: str) -> bool:
     belongs to, not what it contains: it does not answer 「主题党日包括哪些内容」."""
     specific = [w for w in words if len(w) >= 3]  # 党员 is an item of many lists; 主题党日 is a topic
     return any(re.search(rf"、“?{re.escape(word)}|{re.escape(word)}”?、", text) for word in specific)
+
+
+
+def _said_of_the_topic(words: tuple[str, ...], text: str) -> bool:
+    """A list of three or more items in the same sentence as the topic word (which is not one of the
+    items: _lists_the_topic comes first): it says what the topic holds, where a list in the sentence
+    before is only beside it."""
+    return any(
+        part.count("、") >= 2 and any(word in part for word in words) for part in _SENTENCE_END.split(text)
+    )

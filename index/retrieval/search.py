@@ -99,6 +99,12 @@ class Searcher:
         np.maximum.at(scores, self.unit_rows[rows[found]], sims[found])  # the best unit per passage
         return scores
 
+    def unit_cosines(self, query: Query, k: int) -> np.ndarray:
+        """The cosines of the k sentence units nearest the question, best first."""
+        assert query.vector is not None, "parse the query with dense=True"
+        rows, sims = self.dense.search(query.vector, k)
+        return sims[rows >= 0]
+
     def phrase_scores(self, query: Query) -> np.ndarray:
         return np.array(
             [1.0 if phrase_spans(p.text, query.text) else 0.0 for p in self.passages], dtype=np.float32
