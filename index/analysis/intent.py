@@ -41,6 +41,19 @@ def want(question: str) -> Want:
     return Want.LIST if query_count(question) is not None else kind
 
 
+_PERIODS = ("年", "个月", "月", "日", "天", "周", "小时")
+# 几年 / 多少天 / 几次: the unit a number in the answer carries.
+_ASKED_UNIT = re.compile(r"(?:几|多少)(个月|个?工作日|年|月|天|日|周|次|名|人|届|岁|倍|小时|元|条|项|种)")
+
+
+def asked_units(question: str) -> tuple[str, ...]:
+    """The units a number answering the question carries: 几年 → 年, 多久 / 多长时间 → any period."""
+    if match := _ASKED_UNIT.search(question):
+        unit = match.group(1)
+        return _PERIODS if unit in _PERIODS else (unit,)
+    return _PERIODS if re.search(r"多久|多长时间", question) else ()
+
+
 def topic(question: str) -> str:
     """The question without its question words; a space keeps the words around a cue apart."""
     for _, cue in _CUES:

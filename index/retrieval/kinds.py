@@ -21,7 +21,9 @@ _WHEN = re.compile(r"之日|之时|期满|届满|[以之]前|[以之]后")
 _RULE = re.compile(r"不得|不能|不准|不予|不再|严禁|禁止|必须|应当|可以|允许|无权|有权|没有")
 _ITEMS = re.compile(r"、[^，,。；：、]*、")  # three items or more within one clause read as a list
 CUE = 0.2  # a sentence of the wanted kind; a list of exactly the counted size (四个…合格) scores 1
-ATTACHED = 0.4  # a list said of the topic itself: “有主题、有主讲…”的主题党日, 主题党日包括：A、B…
+# A list said of the topic itself (“有主题、有主讲…”的主题党日, 主题党日包括：A、B…), a number with the
+# unit asked for (几年 → 二年内).
+ATTACHED = 0.4
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 
 
@@ -42,6 +44,8 @@ def fit(
         if _said_of_the_topic(question.words, text):
             return ATTACHED
         return CUE if is_list or found or _ITEMS.search(text) else 0.0
+    if question.want in (Want.QUANTITY, Want.TIME) and _number_in(question.units, text):
+        return ATTACHED  # the number with the unit asked for: 几年 → 二年内, 多久 → 每半年
     if question.want is Want.QUANTITY:
         return CUE if _NUMBER.search(text) else 0.0
     if question.want is Want.TIME:
@@ -49,6 +53,14 @@ def fit(
     if question.want is Want.RULE:
         return CUE if _RULE.search(text) else 0.0
     return 0.0
+
+
+def _number_in(units: tuple[str, ...], text: str) -> bool:
+    if not units:
+        return False
+    alternatives = "|".join(map(re.escape, units))
+    pattern = rf"(?:\d+|[一二两三四五六七八九十百千半]+)\s*(?:{alternatives})|每(?:{alternatives}|季度|半年)"
+    return re.search(pattern, text) is not None
 
 
 def _lists_the_topic(words: tuple[str, ...], text: str) -> bool:

@@ -15,7 +15,7 @@ from itertools import pairwise
 import numpy as np
 
 from index.analysis.enumerations import query_count
-from index.analysis.intent import Want, topic, want
+from index.analysis.intent import Want, asked_units, topic, want
 from index.analysis.tokenize import bigrams, key_terms, query_terms, synonyms
 from index.retrieval.bm25 import Bm25
 
@@ -25,6 +25,7 @@ class Query:
     text: str  # as typed
     want: Want  # the kind of sentence that answers it
     count: int | None  # the size of a counted enumeration asked for (四个… → 4)
+    units: tuple[str, ...]  # the units of the number asked for (几年 → 年; 多久 → any period)
     terms: dict[str, float]  # lexical terms of the topic (question words dropped) -> query weight
     words: tuple[str, ...]  # the topic's key words as typed (主题党日, 内容): coverage, highlights
     weights: dict[str, float]  # each term's weight times its rarity (idf) in this corpus
@@ -85,6 +86,7 @@ def parse(text: str, body: Bm25, embed: Callable[[str], np.ndarray] | None = Non
         text,
         want(text),
         query_count(text),
+        asked_units(text),
         terms,
         words,
         weights,
