@@ -54,6 +54,15 @@ def asked_units(question: str) -> tuple[str, ...]:
     return _PERIODS if re.search(r"多久|多长时间", question) else ()
 
 
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
+
+
+def asked_years(question: str) -> tuple[tuple[str, str], ...]:
+    """Each year the question names, as digits and as the documents also write it (2035 → 二〇三五)."""
+    return tuple((year, year.translate(_DIGITS)) for year in dict.fromkeys(_YEAR.findall(question)))
+
+
 def topic(question: str) -> str:
     """The question without its question words; a space keeps the words around a cue apart."""
     for _, cue in _CUES:

@@ -4,7 +4,8 @@ Candidates are the best lexical and the best dense passages. Each gets the retri
 (min-max normalised over their own top candidates, since BM25 and cosine live on different
 scales), its ranks in both lists, a BM25 score over character pairs, the share of the question's
 words it holds (plain, rarity-weighted, within one sentence, in its headings, as adjacent pairs),
-whether it is the kind of sentence the question wants, a counted enumeration of the asked size,
+whether it is the kind of sentence the question wants, a counted enumeration of the asked size, the
+years the question names (in its text or headings),
 its document's authority and its length, and the score of a second lexical pass expanded with the
 words of the first pass's best passages (pseudo-relevance feedback: members' words bridged to the
 documents' own). A fitted linear model (index.fitted) weighs them.
@@ -39,6 +40,7 @@ FEATURES = (
     "phrase",
     "kind",
     "enumeration",
+    "year",
     "feedback",
     "regulation",
     "page",
@@ -153,6 +155,7 @@ def candidates(
                 for r in rows
             ]
         ),
+        "year": np.array([query.year_share(t + h) for t, h in zip(texts, headings, strict=True)]),
         "feedback": feedback[rows],
         "regulation": (corpus.authority[rows] <= 1).astype(np.float64),
         "page": (corpus.authority[rows] >= 10).astype(np.float64),

@@ -15,7 +15,7 @@ from itertools import pairwise
 import numpy as np
 
 from index.analysis.enumerations import query_count
-from index.analysis.intent import Want, asked_units, topic, want
+from index.analysis.intent import Want, asked_units, asked_years, topic, want
 from index.analysis.tokenize import bigrams, key_terms, query_terms, synonyms
 from index.retrieval.bm25 import Bm25
 
@@ -26,6 +26,7 @@ class Query:
     want: Want  # the kind of sentence that answers it
     count: int | None  # the size of a counted enumeration asked for (四个… → 4)
     units: tuple[str, ...]  # the units of the number asked for (几年 → 年; 多久 → any period)
+    years: tuple[tuple[str, str], ...]  # the years it names, as digits and in Chinese numerals
     terms: dict[str, float]  # lexical terms of the topic (question words dropped) -> query weight
     words: tuple[str, ...]  # the topic's key words as typed (主题党日, 内容): coverage, highlights
     weights: dict[str, float]  # each term's weight times its rarity (idf) in this corpus
@@ -52,6 +53,12 @@ class Query:
     def phrase_share(self, text: str) -> float:
         """Share of the question's word pairs that `text` holds in the same order, side by side."""
         return _share(self.phrases, text)
+
+    def year_share(self, text: str) -> float:
+        """Share of the years the question names that `text` names too (in either form)."""
+        if not self.years:
+            return 0.0
+        return sum(any(form in text for form in forms) for forms in self.years) / len(self.years)
 
     @property
     def highlight_terms(self) -> list[str]:
@@ -87,6 +94,7 @@ def parse(text: str, body: Bm25, embed: Callable[[str], np.ndarray] | None = Non
         want(text),
         query_count(text),
         asked_units(text),
+        asked_years(text),
         terms,
         words,
         weights,
