@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.analysis.intent import unknown_regulations
+from index.analysis.intent import Want, unknown_regulations
 from index.analysis.units import sentence_spans
 from index.embedding.embed_cache import EmbeddingCache
 from index.fitted.linear import Models
 from index.model import Answer, Citation, Hit
-from index.retrieval.kinds import fit
+from index.retrieval.kinds import fit, has_number
 from index.retrieval.query import Query
 from index.retrieval.search import Searcher
 from index.storage.generations import data_dir_of, embedding_cache_path
@@ -46,6 +46,7 @@ ABSTAIN_FEATURES = (
     "top_verbatim",
     "margin",
     "lift",
+    "no_number",
     "unknown_regulation",
 )
 LIFT_UNITS = 50  # the best sentence's cosine is measured against the mean of this many nearest ones
@@ -200,6 +201,8 @@ def question_features(
         "top_verbatim": sum(c in top for c in chunks) / len(chunks) if chunks else 0.0,
         "margin": hits[0].score - hits[1].score if len(hits) > 1 else 1.0,
         "lift": lift,
+        # A question asking how many or how long, whose best quote states no number, is not answered.
+        "no_number": float(query.want in (Want.QUANTITY, Want.TIME) and not has_number(_lead(best))),
         "unknown_regulation": float(unknown_regulation),
     }
 

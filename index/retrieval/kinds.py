@@ -55,6 +55,11 @@ def fit(
     return 0.0
 
 
+def has_number(text: str) -> bool:
+    """A count or a period: 3年, 一至两名, 六个月, 每年, 1次."""
+    return _NUMBER.search(text) is not None
+
+
 def _number_in(units: tuple[str, ...], text: str) -> bool:
     if not units:
         return False
