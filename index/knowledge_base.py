@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from index.analysis.tokenize import lexicon_version
 from index.embedding.embedder import Embedder
 from index.retrieval.search import Searcher
 from index.storage.build import IndexBuildError, build_generation
@@ -77,6 +78,18 @@ class KnowledgeBase:
         if live is not None:
             live.search("党员", top_k=1)
 
+    def _tokens_are_stale(self) -> bool:
+        """The live index was tokenised with another dictionary (djkb's lexicon grew since): every
+        start-up would tokenise it afresh until it is rebuilt."""
+        live = current_generation(self.data_dir)
+        if live is None:
+            return False
+        store = Store(live / DB_FILE)
+        try:
+            return store.info("lexicon") != lexicon_version()
+        finally:
+            store.close()
+
     def _stored_documents(self) -> list[StoredDocument]:
         live = current_generation(self.data_dir)
         if live is None:
@@ -119,7 +132,8 @@ class KnowledgeBase:
                 placement = place(loaded, stored)
                 changed |= _keep(placement, loaded, stored)
                 results[path] = _result(path, placement, loaded)
-            if changed:
+            # Unchanged files re-ingested after an upgrade refresh stale tokens (embeddings are cached).
+            if changed or (stored and self._tokens_are_stale()):
                 build_generation(self.data_dir, stored, self.embedder, show_progress=show_progress)
         return [results[path] for path in order]
 

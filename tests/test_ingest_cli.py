@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
+from index.analysis.tokenize import lexicon_version
+from index.storage.generations import DB_FILE, current_generation
 from tests.conftest import PLAN
 
 
@@ -68,6 +71,23 @@ def test_reingesting_unchanged_file_changes_nothing_and_a_changed_file_replaces_
     assert "[新版本]" in capsys.readouterr().out
     assert run(data_dir, model_path, "search", "新增一项测试工作", "--json") == 0
     assert "新增一项测试工作" in json.loads(capsys.readouterr().out)[0]["text"]
+
+
+def test_reingesting_after_the_dictionary_grew_refreshes_the_stored_tokens(tmp_path, data_dir, model_path):
+    # An index built by an older djkb, whose dictionary (terms, synonyms) was another: re-ingesting the
+    # unchanged files rebuilds it with today's tokens, so start-up need not tokenise it afresh.
+    doc = tmp_path / PLAN.name
+    shutil.copy(PLAN, doc)
+    assert run(data_dir, model_path, "ingest", str(doc)) == 0
+    old = current_generation(data_dir)
+    with sqlite3.connect(old / DB_FILE) as db:
+        db.execute("UPDATE info SET value = 'an-older-lexicon' WHERE key = 'lexicon'")
+    assert run(data_dir, model_path, "ingest", str(doc)) == 0
+    live = current_generation(data_dir)
+    assert live is not None and live != old
+    with sqlite3.connect(live / DB_FILE) as db:
+        (lexicon,) = db.execute("SELECT value FROM info WHERE key = 'lexicon'").fetchone()
+    assert lexicon == lexicon_version()
 
 
 def test_search_prints_citations_for_people(library, capsys):
