@@ -1,9 +1,10 @@
 """Fit the ranking, quote and abstention models on the dev questions, cross-validated.
 
-    .venv/bin/python bench/fit.py [--folds 5] [--write]
+    .venv/bin/python -m bench.fit [--folds 5] [--seeds 1] [--write]
 
 Prints the k-fold cross-validated figures for core and library (the ones to believe), then fits on
-all questions; with --write the models go to index/fitted/*.json (shipped with the package).
+all questions; with --write the models go to index/fitted/*.json (shipped with the package). With
+--seeds N the folds are also dealt N ways and each figure's mean and spread is printed.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import time
+
+import numpy as np
 
 from bench.knowledge_bases import benches, unanswerable
 from index.evaluation.crossval import Fitter, cross_validate, report
@@ -41,22 +44,58 @@ def table(title: str, rows: dict[str, dict[str, dict]]) -> str:
     return "\n".join(lines)
 
 
+SPREAD = ("R@1", "R@5", "MRR@10", "answer_first_right", "answer_refused")
+
+
+def spread(runs: list[dict[str, dict[str, dict]]]) -> str:
+    """Mean and standard deviation of the main figures over differently dealt folds: how much of a
+    difference between two runs is the folds' luck."""
+    lines = [
+        f"### Over {len(runs)} ways of dealing the folds (mean ± sd)",
+        "",
+        "| kb | " + " | ".join(SPREAD) + " | out-of-domain refused |",
+        "|---|" + "---|" * (len(SPREAD) + 1),
+    ]
+    for kb in runs[0]:
+        cells = []
+        for key in SPREAD:
+            values = np.array([run[kb]["all"][key] for run in runs])
+            cells.append(f"{values.mean():.3f} ± {values.std():.3f}")
+        refused = [
+            np.array([run[kb][name]["refused"] for run in runs])
+            for name in runs[0][kb]
+            if name.startswith("refused:")
+        ]
+        cells.append(" / ".join(f"{v.mean():.3f} ± {v.std():.3f}" for v in refused))
+        lines.append(f"| {kb} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--write", action="store_true", help="write the models fitted on all questions")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--seeds", type=int, default=1, help="also deal the folds this many ways; print each figure's spread"
+    )
     args = parser.parse_args()
     started = time.time()
     found, sets = benches(), unanswerable()
     flat = [q for qs in sets.values() for q in qs]
-    outcomes = cross_validate(found, flat, args.folds)
-    rows = {b.name: report(b, sets, outcomes[b.name]) for b in found}
+    fitter = Fitter(found, flat)
+    runs = []
+    for seed in range(args.seeds):
+        outcomes = cross_validate(found, flat, args.folds, seed, fitter)
+        runs.append({b.name: report(b, sets, outcomes[b.name]) for b in found})
+    rows = runs[0]
     print(
         json.dumps(rows, ensure_ascii=False)
         if args.json
         else table(f"{args.folds}-fold cross-validated", rows)
     )
+    if args.seeds > 1:
+        print("\n" + spread(runs))
     if args.write:
         ids = {q.id for b in found for q in b.questions} | {q.id for q in flat}
         models = Fitter(found, flat).fit(
