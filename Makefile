@@ -6,15 +6,23 @@ PORT   ?= 8000
 DATA   ?= data
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TESTS  := $(VENV)/.installed-test
 
-.PHONY: install model ingest run browser test lint clean
+.PHONY: install install-test model ingest run browser test lint clean
 
+# Running needs only the runtime packages; the tests add theirs (pytest, Playwright, schemathesis…).
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e .
 	touch $(STAMP)
 
+$(TESTS): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $(TESTS)
+
 install: $(STAMP)
+
+install-test: $(TESTS)
 
 model: install
 	$(BIN)/djkb build-model
@@ -32,11 +40,11 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
 	else echo "browser tests need: sudo apt-get install chromium fonts-noto-cjk"; fi
 
-test: model browser
+test: install-test model browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 
 clean:
