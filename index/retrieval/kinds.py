@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from index.analysis.enumerations import enumeration_match, enumerations
 from index.analysis.intent import Want
@@ -27,9 +28,7 @@ ATTACHED = 0.4
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 
 
-def fit(
-    question: Query, text: str, *, is_list: bool, found: set[tuple[int, str]] | None = None
-) -> float:
+def fit(question: Query, text: str, *, is_list: bool, found: set[tuple[int, str]] | None = None) -> float:
     """How well `text` is the kind of sentence the question wants, in [-1, 1].
 
     `is_list` marks a lead-in with its items; a counted question (四个…) wants a list of that size.
@@ -47,9 +46,9 @@ def fit(
     if question.want in (Want.QUANTITY, Want.TIME) and _number_in(question.units, text):
         return ATTACHED  # the number with the unit asked for: 几年 → 二年内, 多久 → 每半年
     if question.want is Want.QUANTITY:
-        return CUE if _NUMBER.search(text) else 0.0
+        return CUE if has_number(text) else 0.0
     if question.want is Want.TIME:
-        return CUE if _WHEN.search(text) or _NUMBER.search(text) else 0.0
+        return CUE if _WHEN.search(text) or has_number(text) else 0.0
     if question.want is Want.RULE:
         return CUE if _RULE.search(text) else 0.0
     return 0.0
@@ -61,11 +60,15 @@ def has_number(text: str) -> bool:
 
 
 def _number_in(units: tuple[str, ...], text: str) -> bool:
-    if not units:
-        return False
-    alternatives = "|".join(map(re.escape, units))
-    pattern = rf"(?:\d+|[一二两三四五六七八九十百千半]+)\s*(?:{alternatives})|每(?:{alternatives}|季度|半年)"
-    return re.search(pattern, text) is not None
+    return bool(units) and _with_unit(units).search(text) is not None
+
+
+@cache
+def _with_unit(units: tuple[str, ...]) -> re.Pattern[str]:
+    """A number in one of `units` (二年, 3个月) or a recurrence of one (每年, 每半年); compiled once per
+    unit set, not per candidate sentence."""
+    unit = "|".join(map(re.escape, units))
+    return re.compile(rf"(?:\d+|[一二两三四五六七八九十百千半]+)\s*(?:{unit})|每(?:{unit}|季度|半年)")
 
 
 def _lists_the_topic(words: tuple[str, ...], text: str) -> bool:
@@ -73,7 +76,6 @@ def _lists_the_topic(words: tuple[str, ...], text: str) -> bool:
     belongs to, not what it contains: it does not answer 「主题党日包括哪些内容」."""
     specific = [w for w in words if len(w) >= 3]  # 党员 is an item of many lists; 主题党日 is a topic
     return any(re.search(rf"、“?{re.escape(word)}|{re.escape(word)}”?、", text) for word in specific)
-
 
 
 def _said_of_the_topic(words: tuple[str, ...], text: str) -> bool:

@@ -36,6 +36,9 @@ class Query:
     phrases: dict[str, float]  # adjacent key words as typed (参加组织生活) -> their summed weight
     bigrams: dict[str, float]  # the topic's character pairs -> how often they occur in it
     vector: np.ndarray | None = None  # the question's embedding; None where no dense score is needed
+    # The sentence units nearest the embedding (rows, cosines; best first), searched once for the
+    # dense scores and the abstention's lift alike.
+    nearest: tuple[np.ndarray, np.ndarray] | None = None
 
     def share(self, text: str) -> float:
         """Share of the question's weight in terms that occur in `text` (lower-cased)."""
@@ -70,9 +73,15 @@ def _share(weights: dict[str, float], text: str) -> float:
     return sum(w for t, w in weights.items() if t in text) / total if total else 0.0
 
 
-def parse(text: str, body: Bm25, embed: Callable[[str], np.ndarray] | None = None) -> Query:
+def parse(
+    text: str,
+    body: Bm25,
+    embed: Callable[[str], np.ndarray] | None = None,
+    nearest: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
+) -> Query:
     """Weight each term by its idf in `body` (BM25's formula); a word the corpus never uses gets the
-    highest idf, so a question about something else keeps most of its weight unmatched."""
+    highest idf, so a question about something else keeps most of its weight unmatched. `embed` and
+    `nearest` (both or neither) give the embedding and its nearest units."""
     about = topic(text)
     terms = query_terms(about)
     weights, known = {}, 0.0
@@ -89,6 +98,7 @@ def parse(text: str, body: Bm25, embed: Callable[[str], np.ndarray] | None = Non
     phrases = {
         a + b: weights.get(a, 0.0) + weights.get(b, 0.0) for a, b in pairwise(words) if a + b in about.lower()
     }
+    vector = embed(text) if embed is not None else None
     return Query(
         text,
         want(text),
@@ -101,5 +111,6 @@ def parse(text: str, body: Bm25, embed: Callable[[str], np.ndarray] | None = Non
         known / total if total else 0.0,
         phrases,
         dict(Counter(bigrams(about))),
-        embed(text) if embed is not None else None,
+        vector,
+        nearest(vector) if vector is not None and nearest is not None else None,
     )

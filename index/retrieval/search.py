@@ -83,7 +83,11 @@ class Searcher:
 
     def parse(self, text: str, *, dense: bool = True) -> Query:
         """The query every retriever, the highlighter and the answerer read; embedded when `dense`."""
-        return parse(text, self.body, self.embedder.embed_query if dense else None)
+        if not dense:
+            return parse(text, self.body)
+        return parse(
+            text, self.body, self.embedder.embed_query, lambda v: self.dense.search(v, DENSE_CANDIDATES)
+        )
 
     # --- retrievers: each returns a score per passage row (higher is better, 0 = no match) ---
 
@@ -93,17 +97,17 @@ class Searcher:
     def dense_scores(self, query: Query) -> np.ndarray:
         """Cosine of each passage's best unit; passages with no unit among the candidates get 0."""
         scores = np.zeros(len(self.passages), dtype=np.float32)
-        assert query.vector is not None, "parse the query with dense=True"
-        rows, sims = self.dense.search(query.vector, DENSE_CANDIDATES)
+        assert query.nearest is not None, "parse the query with dense=True"
+        rows, sims = query.nearest
         found = rows >= 0
         np.maximum.at(scores, self.unit_rows[rows[found]], sims[found])  # the best unit per passage
         return scores
 
     def unit_cosines(self, query: Query, k: int) -> np.ndarray:
-        """The cosines of the k sentence units nearest the question, best first."""
-        assert query.vector is not None, "parse the query with dense=True"
-        rows, sims = self.dense.search(query.vector, k)
-        return sims[rows >= 0]
+        """The cosines of the k (at most DENSE_CANDIDATES) sentence units nearest the question, best first."""
+        assert query.nearest is not None, "parse the query with dense=True"
+        rows, sims = query.nearest
+        return sims[rows >= 0][:k]
 
     def phrase_scores(self, query: Query) -> np.ndarray:
         return np.array(
