@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from api import errors
-from api.routes import ask, documents, health, manage, search
+from api.routes import ask, documents, health, manage, quiz, search, study
 from api.settings import Settings
 from index.knowledge_base import KnowledgeBase
 
@@ -50,7 +50,7 @@ def create_app(
     app.state.kb = kb
     app.state.settings = settings or Settings.from_env()
     errors.install(app)
-    for module in (health, search, ask, documents, manage):
+    for module in (health, search, ask, documents, study, quiz, manage):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -1,4 +1,4 @@
-"""The djkb command line: ingest, search, ask, outline, serve, build-model."""
+"""The djkb command line: ingest, search, ask, outline, digest, export, quiz, serve, build-model."""
 
 from __future__ import annotations
 
@@ -10,12 +10,20 @@ import os
 import sys
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from index.answers.answer import answer
 from index.evaluation.metrics import Report
 from index.knowledge_base import IndexBuildError, IngestResult, KnowledgeBase
+from index.quiz.export import quiz_csv, quiz_docx, quiz_xlsx
+from index.quiz.generate import generate
+from index.quiz.model import KIND_NAMES, KINDS
 from index.retrieval.search import MODES, Searcher
+from index.study.digest import digest
+from index.study.export import pack_docx, pack_markdown
+from index.study.model import StudyPack
+from index.study.pack import UnknownPassages, pack_of_digest, pack_of_passages
 
 
 def _kb(args: argparse.Namespace) -> KnowledgeBase:
@@ -159,6 +167,83 @@ def cmd_outline(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_pack(pack: StudyPack, out: Path) -> int:
+    if out.suffix.lower() == ".docx":
+        out.write_bytes(pack_docx(pack))
+    elif out.suffix.lower() in (".md", ".markdown"):
+        out.write_text(pack_markdown(pack), encoding="utf-8")
+    else:
+        print(f"不支持的文件类型：{out.name}（请用 .docx 或 .md）", file=sys.stderr)
+        return 1
+    print(f"已导出 {len(pack.excerpts)} 段：{out}")
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    live = _live(_kb(args))
+    found = digest(live, args.topic, max_passages=args.max)
+    if not found.groups:
+        print(f"未找到依据：知识库中没有论及「{args.topic}」的段落")
+        return 1
+    if args.out:
+        return _write_pack(pack_of_digest(found, args.title or "", date.today()), Path(args.out))
+    for group in found.groups:
+        print(f"《{group.document_title}》")
+        for e in group.excerpts:
+            print(f"  {e.passage.text}\n  ——{e.passage.citation}\n")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    live = _live(_kb(args))
+    today = date.today()
+    if args.passages:
+        try:
+            pack = pack_of_passages(live, args.passages, args.title or "学习材料", today)
+        except UnknownPassages as exc:
+            print(f"未找到段落：{'、'.join(exc.ids)}", file=sys.stderr)
+            return 1
+    else:
+        pack = pack_of_digest(digest(live, args.topic), args.title or "", today)
+    if not pack.excerpts:
+        print(f"未找到依据：知识库中没有论及「{args.topic}」的段落", file=sys.stderr)
+        return 1
+    return _write_pack(pack, Path(args.out))
+
+
+QUIZ_FORMATS = (".xlsx", ".docx", ".csv")
+
+
+def cmd_quiz(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.suffix.lower() not in QUIZ_FORMATS:
+        print(f"不支持的文件类型：{out.name}（请用 .xlsx、.docx 或 .csv）", file=sys.stderr)
+        return 1
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    if not kinds or any(k not in KINDS for k in kinds):
+        print(f"题型只能是 {','.join(KINDS)}：{args.kinds}", file=sys.stderr)
+        return 1
+    items = generate(_live(_kb(args)), args.topic, kinds=kinds, n=args.n, seed=args.seed)
+    if not items:
+        print(f"未找到依据：知识库中没有可就「{args.topic}」出题的原文", file=sys.stderr)
+        return 1
+    title = args.title or f"{args.topic}知识竞赛题"
+    match out.suffix.lower():
+        case ".xlsx":
+            out.write_bytes(quiz_xlsx(items, title))
+        case ".csv":
+            out.write_text("\ufeff" + quiz_csv(items), encoding="utf-8", newline="")
+        case _:
+            out.write_bytes(quiz_docx(items, title, date.today()))
+    counts = Counter(item.kind for item in items)
+    print(
+        f"已出题 {len(items)} 道（"
+        + "，".join(f"{KIND_NAMES[k]} {counts[k]}" for k in KINDS if counts[k])
+        + f"）：{out}"
+    )
+    return 0
+
+
 def cmd_remove(args: argparse.Namespace) -> int:
     kb = _kb(args)
     live = _live(kb)
@@ -274,6 +359,30 @@ def parser() -> argparse.ArgumentParser:
     s = command("outline", help="打印文档提纲")
     s.add_argument("doc", help="文档 ID、文件名或标题")
     s.set_defaults(func=cmd_outline)
+
+    s = command("digest", help="专题摘编：各文档中论及专题的原文，可导出为 Word / Markdown")
+    s.add_argument("topic")
+    s.add_argument("--out", help="导出到文件（.docx 或 .md）；不给时打印")
+    s.add_argument("--title", help="材料标题（默认「专题学习材料」）")
+    s.add_argument("--max", type=int, default=20, help="最多摘编多少个段落")
+    s.set_defaults(func=cmd_digest)
+
+    s = command("export", help="导出学习材料（所选段落或专题摘编）")
+    source = s.add_mutually_exclusive_group(required=True)
+    source.add_argument("--topic", help="按专题摘编")
+    source.add_argument("--passages", nargs="+", metavar="ID", help="段落 ID，按学习顺序")
+    s.add_argument("--out", required=True, help="文件（.docx 或 .md）")
+    s.add_argument("--title", help="材料标题")
+    s.set_defaults(func=cmd_export)
+
+    s = command("quiz", help="出题：填空、单选、判断，答案均出自所引原文")
+    s.add_argument("topic")
+    s.add_argument("--kinds", default=",".join(KINDS), help="题型，逗号分隔：cloze,choice,judge")
+    s.add_argument("--n", type=int, default=20, help="题目数量")
+    s.add_argument("--seed", type=int, default=0, help="随机种子：相同种子出相同的题")
+    s.add_argument("--out", required=True, help="文件（.xlsx、.docx 或 .csv）")
+    s.add_argument("--title", help="试卷标题")
+    s.set_defaults(func=cmd_quiz)
 
     s = command("eval", help="在带标准答案的问题集上评测检索与问答")
     s.add_argument("file", help="JSONL 问题集（格式见 ../shared/eval/README.md）")

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from index.model import Answer, Citation, Hit
+from index.quiz.model import QuizItem, QuizSource
+from index.study.model import Context, Digest
 from ingest.model import Passage, Section
 
 MAX_QUERY = 500
@@ -232,3 +234,154 @@ class UploadResult(BaseModel):
     )
     filename: str
     other_document_id: str = Field("", description="duplicate：内容相同的已有文档；version：被取代的旧版")
+
+
+# --- study (学习会) ---
+
+MAX_TITLE = 100
+MAX_PACK = 200  # passages in one study pack
+MAX_QUIZ = 100  # items generated at once
+MAX_EXPORT = 500  # items exported at once
+
+
+class ContextResponse(BaseModel):
+    passage: PassageOut
+    before: list[PassageOut] = Field(description="同一文档中前面的段落，按顺序")
+    after: list[PassageOut] = Field(description="同一文档中后面的段落，按顺序")
+    section_heading: str = Field(description="段落所在的章节标题")
+
+    @classmethod
+    def of(cls, context: Context) -> ContextResponse:
+        title = context.excerpt.document_title
+        return cls(
+            passage=PassageOut.of(context.excerpt.passage, title),
+            before=[PassageOut.of(p, title) for p in context.before],
+            after=[PassageOut.of(p, title) for p in context.after],
+            section_heading=context.section_heading,
+        )
+
+
+class DigestRequest(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    topic: str = Field(min_length=1, max_length=MAX_QUERY, description="专题，如 组织生活")
+    documents: list[str] | None = Field(None, max_length=MAX_FILTER, description="只摘编这些文档（文档 ID）")
+    doc_types: list[str] | None = Field(None, max_length=MAX_FILTER, description="只摘编这些类型的文档")
+    max_passages: Count = Field(20, ge=1, le=100, description="最多摘编多少个段落")
+
+
+class DigestGroupOut(BaseModel):
+    document_id: str
+    document_title: str
+    doc_type: str
+    passages: list[PassageOut] = Field(description="该文档中论及专题的段落，按文中顺序")
+
+
+class DigestResponse(BaseModel):
+    topic: str
+    groups: list[DigestGroupOut] = Field(description="按文档分组：党章、条例在前，工作要点其次，网页在后")
+
+    @classmethod
+    def of(cls, digest: Digest) -> DigestResponse:
+        return cls(
+            topic=digest.topic,
+            groups=[
+                DigestGroupOut(
+                    document_id=g.document_id,
+                    document_title=g.document_title,
+                    doc_type=g.doc_type,
+                    passages=[PassageOut.of(e.passage, e.document_title) for e in g.excerpts],
+                )
+                for g in digest.groups
+            ],
+        )
+
+
+class StudyExportRequest(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    passage_ids: list[str] | None = Field(
+        None, min_length=1, max_length=MAX_PACK, description="学习材料的段落 ID，按学习顺序"
+    )
+    topic: str | None = Field(None, min_length=1, max_length=MAX_QUERY, description="或：按专题摘编")
+    format: Literal["docx", "markdown"] = "docx"
+    title: str | None = Field(None, max_length=MAX_TITLE, description="材料标题")
+
+
+# --- quiz (知识竞赛) ---
+
+QuizKind = Literal["cloze", "choice", "judge"]
+
+
+class QuizRequest(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    topic: str = Field(min_length=1, max_length=MAX_QUERY, description="出题专题，如 发展党员")
+    kinds: list[QuizKind] = Field(
+        default_factory=lambda: ["cloze", "choice", "judge"],
+        min_length=1,
+        max_length=3,
+        description="题型：cloze 填空、choice 单选、judge 判断",
+    )
+    n: Count = Field(20, ge=1, le=MAX_QUIZ, description="题目数量")
+    seed: Count | None = Field(None, ge=0, le=2**31 - 1, description="随机种子：相同种子出相同的题")
+    documents: list[str] | None = Field(
+        None, max_length=MAX_FILTER, description="只从这些文档出题（文档 ID）"
+    )
+    exclude: list[str] = Field(
+        default_factory=list, max_length=MAX_EXPORT, description="不再出的题目 ID（换一题时传入已有题目）"
+    )
+
+
+class QuizSourceOut(BaseModel):
+    passage_id: str
+    document_title: str
+    citation: str
+    quote: str = Field(description="原文逐字摘录，等于该段落 text[start:end]")
+    start: int
+    end: int
+
+
+class QuizItemOut(BaseModel):
+    id: str
+    kind: QuizKind
+    question: str = Field(max_length=5000)
+    options: list[str] = Field(default_factory=list, max_length=4, description="单选题的四个选项")
+    answer: str | bool = Field(description="填空：所填原文；单选：正确选项；判断：true / false")
+    explanation: str = Field(max_length=5000)
+    source: QuizSourceOut
+
+    @classmethod
+    def of(cls, item: QuizItem) -> QuizItemOut:
+        return cls(
+            id=item.id,
+            kind=item.kind,  # type: ignore[arg-type]
+            question=item.question,
+            options=list(item.options),
+            answer=item.answer,
+            explanation=item.explanation,
+            source=QuizSourceOut(**asdict(item.source)),
+        )
+
+    def item(self) -> QuizItem:
+        return QuizItem(
+            self.id,
+            self.kind,
+            self.question,
+            self.answer,
+            self.explanation,
+            QuizSource(**self.source.model_dump()),
+            tuple(self.options),
+        )
+
+
+class QuizResponse(BaseModel):
+    items: list[QuizItemOut]
+
+
+class QuizExportRequest(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    items: list[QuizItemOut] = Field(min_length=1, max_length=MAX_EXPORT)
+    format: Literal["xlsx", "docx", "csv"] = "xlsx"
+    title: str | None = Field(None, max_length=MAX_TITLE, description="试卷标题")

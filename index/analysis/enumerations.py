@@ -9,6 +9,7 @@ enumeration of exactly that many items.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _COUNT = re.compile(r"([一两二三四五六七八九十]|\d{1,2})个")
@@ -41,11 +42,24 @@ def _shared(items: list[str]) -> str:
     return ""
 
 
+def runs(text: str) -> Iterator[list[tuple[int, int]]]:
+    """The item spans, quotes left out, of each run of short items joined by 、 in `text`. The first
+    item may carry the words leading into the run and the last the words after it."""
+    for match in _RUN.finditer(text):
+        spans, at = [], match.start()
+        for part in match.group(0).split("、"):
+            start, end = at + len(part) - len(part.lstrip("“”")), at + len(part.rstrip("“”"))
+            if start < end:
+                spans.append((start, end))
+            at += len(part) + 1
+        yield spans
+
+
 def enumerations(text: str) -> set[tuple[int, str]]:
     """(size, shared character) of each parallel enumeration in `text`."""
     found = set()
-    for match in _RUN.finditer(text):
-        items = [i for i in (part.strip("“”") for part in match.group(0).split("、")) if i]
+    for spans in runs(text):
+        items = [text[a:b] for a, b in spans]
         if MIN_ITEMS <= len(items) <= MAX_ITEMS and (shared := _shared(items)):
             found.add((len(items), shared))
     return found

@@ -52,9 +52,7 @@ class Fitter:
     def __init__(self, benches: Sequence[Bench], unanswerable: Sequence[Question]) -> None:
         self.benches = benches
         self.unanswerable = unanswerable
-        self._groups = {
-            (b.name, q.id): _ranking_group(b.searcher, q) for b in benches for q in b.questions
-        }
+        self._groups = {(b.name, q.id): _ranking_group(b.searcher, q) for b in benches for q in b.questions}
 
     def fit(self, keep: set[str], note: str) -> Models:
         """Models fitted on the questions (answerable or not) whose IDs are in `keep`."""

@@ -58,13 +58,14 @@ class Searcher:
         headings = [" ".join((self.titles[p.document_id], *p.heading_path)) for p in self.passages]
         self.heading = Bm25([tokenize(h) for h in headings])
         self.chars = Bm25([bigrams(p.text) for p in self.passages])
-        rank = {r["id"]: authority_of(self.metas[r["id"]].doc_type, r["format"]) for r in docs}
+        # Lower is more authoritative: the Constitution, regulations, plans, saved pages (reprints, digests).
+        self.authority = {r["id"]: authority_of(self.metas[r["id"]].doc_type, r["format"]) for r in docs}
         self.corpus = Corpus(
             texts=[p.text.lower() for p in self.passages],
             headings=[h.lower() for h in headings],
             sentences=[[p.text[a:b].lower() for a, b in sentence_spans(p.text)] for p in self.passages],
             enumerations=[enumerations(p.text) for p in self.passages],
-            authority=np.array([rank[p.document_id] for p in self.passages], dtype=np.float32),
+            authority=np.array([self.authority[p.document_id] for p in self.passages], dtype=np.float32),
             length=np.array([len(p.text) for p in self.passages], dtype=np.float32),
         )
         self._current = np.array([p.document_id not in self.superseded for p in self.passages], dtype=bool)
@@ -80,6 +81,10 @@ class Searcher:
 
     def close(self) -> None:
         self.store.close()
+
+    def row(self, passage_id: str) -> int | None:
+        """The passage's position in `passages` (document order), None when it is not in this generation."""
+        return self._row.get(passage_id)
 
     def parse(self, text: str, *, dense: bool = True) -> Query:
         """The query every retriever, the highlighter and the answerer read; embedded when `dense`."""

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Response
+
+from api.deps import LiveSearcher
+from api.downloads import MEDIA, download
+from api.errors import ApiError, documented
+from api.schemas import QuizExportRequest, QuizItemOut, QuizRequest, QuizResponse
+from index.quiz.export import quiz_csv, quiz_docx, quiz_xlsx
+from index.quiz.generate import generate
+from index.quiz.verify import problem
+
+router = APIRouter(tags=["quiz"])
+
+
+@router.post(
+    "/quiz/generate",
+    response_model=QuizResponse,
+    summary="出题：填空、单选、判断，答案均可在出处原文中核对",
+    responses=documented(404, 422),
+)
+def post_generate(body: QuizRequest, live: LiveSearcher) -> QuizResponse:
+    unknown = sorted(set(body.documents or ()) - live.titles.keys())
+    if unknown:
+        raise ApiError(404, f"未找到文档：{'、'.join(unknown)}")
+    items = generate(
+        live,
+        body.topic.strip(),
+        kinds=list(dict.fromkeys(body.kinds)),
+        n=body.n,
+        seed=body.seed or 0,
+        documents=body.documents,
+        exclude=body.exclude,
+    )
+    return QuizResponse(items=[QuizItemOut.of(item) for item in items])
+
+
+@router.post(
+    "/quiz/export",
+    summary="导出题目（Excel、Word 或 CSV）",
+    response_class=Response,
+    responses={
+        200: {"content": {MEDIA["xlsx"]: {}, MEDIA["docx"]: {}, MEDIA["csv"]: {}}},
+        **documented(404, 422),
+    },
+)
+def post_export(body: QuizExportRequest, live: LiveSearcher) -> Response:
+    items = [out.item() for out in body.items]
+    problems = [p for p in (problem(live, item) for item in items) if p]
+    if problems:  # every exported answer must still be provable from its cited source
+        raise ApiError(422, "；".join(problems[:5]))
+    title = (body.title or "").strip() or "知识竞赛题目"
+    if body.format == "xlsx":
+        return download(quiz_xlsx(items, title), "xlsx", title, "quiz")
+    if body.format == "csv":
+        return download(("\ufeff" + quiz_csv(items)).encode(), "csv", title, "quiz")
+    return download(quiz_docx(items, title, date.today()), "docx", title, "quiz")

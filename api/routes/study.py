@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Query, Response
+
+from api.deps import LiveSearcher
+from api.downloads import MEDIA, download
+from api.errors import ApiError, documented
+from api.schemas import ContextResponse, DigestRequest, DigestResponse, StudyExportRequest
+from index.study.context import MAX_AROUND, context
+from index.study.digest import digest
+from index.study.export import pack_docx, pack_markdown
+from index.study.pack import UnknownPassages, pack_of_digest, pack_of_passages
+
+router = APIRouter(tags=["study"])
+
+
+@router.get(
+    "/passages/{passage_id}/context",
+    response_model=ContextResponse,
+    summary="段落及其上下文",
+    responses=documented(404, 422),
+)
+def get_context(
+    passage_id: str,
+    live: LiveSearcher,
+    before: int = Query(1, ge=0, le=MAX_AROUND, description="前面几个段落"),
+    after: int = Query(1, ge=0, le=MAX_AROUND, description="后面几个段落"),
+) -> ContextResponse:
+    found = context(live, passage_id, before, after)
+    if found is None:
+        raise ApiError(404, f"未找到段落：{passage_id}")
+    return ContextResponse.of(found)
+
+
+@router.post(
+    "/study/digest",
+    response_model=DigestResponse,
+    summary="专题摘编：各文档中论及专题的原文，按文档分组",
+    responses=documented(404, 422),
+)
+def post_digest(body: DigestRequest, live: LiveSearcher) -> DigestResponse:
+    found = digest(
+        live,
+        body.topic.strip(),
+        documents=body.documents,
+        doc_types=body.doc_types,
+        max_passages=body.max_passages,
+    )
+    return DigestResponse.of(found)
+
+
+@router.post(
+    "/study/export",
+    summary="导出学习材料（Word 或 Markdown）",
+    response_class=Response,
+    responses={200: {"content": {MEDIA["docx"]: {}, MEDIA["markdown"]: {}}}, **documented(404, 422)},
+)
+def post_export(body: StudyExportRequest, live: LiveSearcher) -> Response:
+    if (body.passage_ids is None) == (body.topic is None):
+        raise ApiError(422, "请给出 passage_ids（所选段落）或 topic（专题）二者之一")
+    title = (body.title or "").strip()
+    today = date.today()
+    if body.passage_ids is not None:
+        try:
+            pack = pack_of_passages(live, body.passage_ids, title or "学习材料", today)
+        except UnknownPassages as exc:
+            raise ApiError(404, f"未找到段落：{'、'.join(exc.ids)}") from exc
+    else:
+        topic = (body.topic or "").strip()
+        pack = pack_of_digest(digest(live, topic), title, today)
+    if not pack.excerpts:
+        raise ApiError(404, "没有可导出的段落：该专题在知识库中未找到依据")
+    if body.format == "docx":
+        return download(pack_docx(pack), "docx", pack.title, "study")
+    return download(pack_markdown(pack).encode(), "markdown", pack.title, "study")
