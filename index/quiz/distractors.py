@@ -17,6 +17,7 @@ from index.retrieval.search import Searcher
 _DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMERALS = "零一二三四五六七八九"
 SHORTLIST = 8  # the closest candidates, of which the seed picks the options
+SCALE = 5  # a wrong amount within this factor of the right one: 一百年 is no option for 两年
 LENGTH_SLACK = 2  # characters an option may be longer or shorter than the answer: no giveaway by length
 _pools: weakref.WeakKeyDictionary[Searcher, dict[tuple[str, str], list[str]]] = weakref.WeakKeyDictionary()
 
@@ -86,8 +87,11 @@ def distractors(
         and c not in fact.siblings
         and abs(len(c) - len(fact.text)) <= LENGTH_SLACK
     ]
-    # The closest first: the same last characters (…纪律, …处分, …党委), on the topic, a similar length.
-    wrong.sort(key=lambda c: (-_common_tail(c, fact.text), c not in near, abs(len(c) - len(fact.text)), c))
+    # The closest first: ending alike (…纪律, …处分, …党委) and from the topic's own passages, then of a
+    # similar length.
+    wrong.sort(
+        key=lambda c: (-min(_common_tail(c, fact.text), 2) - (c in near), abs(len(c) - len(fact.text)), c)
+    )
     shortlist = wrong[:SHORTLIST]
     return rng.sample(shortlist, min(k, len(shortlist)))
 
@@ -104,7 +108,8 @@ def _numbers(fact: Fact, candidates: list[str], quote: str, k: int, rng: random.
     for candidate in candidates:
         other = value(candidate[: len(candidate) - len(fact.unit)])
         same_form = candidate[:1].isdigit() == number[:1].isdigit()
-        if other is not None and other not in seen and same_form and candidate not in quote:
+        plausible = other is not None and 1 / SCALE <= other / amount <= SCALE
+        if plausible and other not in seen and same_form and candidate not in quote:
             seen.add(other)
             wrong.append(candidate)
     wrong.sort(key=lambda c: abs((value(c[: len(c) - len(fact.unit)]) or 0) - amount))

@@ -154,9 +154,16 @@ def _items(sentence: str, spans: list[tuple[int, int]], offset: int) -> list[Fac
     facts = []
     for k, (a, b) in enumerate(spans):
         outer = k in (0, len(spans) - 1)
-        if b - a < 2 or b - a > MAX_ITEM or (outer and b - a > longest) or sentence.startswith(_JOINER, a):
-            continue
         name = sentence[a:b]
+        if (
+            b - a < 2
+            or b - a > MAX_ITEM
+            or (outer and b - a > longest)
+            or name.startswith(_JOINER)
+            or "“" in name
+            or "”" in name
+        ):
+            continue
         facts.append(
             Fact("item", offset + a, offset + b, name, name[-1], tuple(n for n in names if n != name))
         )
