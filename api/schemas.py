@@ -239,6 +239,9 @@ class UploadResult(BaseModel):
 # --- study (学习会) ---
 
 MAX_TITLE = 100
+# Text that goes into a Word or Excel file: XML 1.0 has no place for control characters but tab and
+# line breaks, so a request carrying them is refused up front rather than failing in the writer.
+PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*$"
 MAX_PACK = 200  # passages in one study pack
 MAX_QUIZ = 100  # items generated at once
 MAX_EXPORT = 500  # items exported at once
@@ -297,15 +300,23 @@ class DigestResponse(BaseModel):
         )
 
 
-class StudyExportRequest(BaseModel):
-    model_config = ConfigDict(strict=True)
+class _StudyExport(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")  # passages or a topic, never both
 
-    passage_ids: list[str] | None = Field(
-        None, min_length=1, max_length=MAX_PACK, description="学习材料的段落 ID，按学习顺序"
-    )
-    topic: str | None = Field(None, min_length=1, max_length=MAX_QUERY, description="或：按专题摘编")
     format: Literal["docx", "markdown"] = "docx"
-    title: str | None = Field(None, max_length=MAX_TITLE, description="材料标题")
+    title: str | None = Field(None, max_length=MAX_TITLE, pattern=PRINTABLE, description="材料标题")
+
+
+class PassagesExport(_StudyExport):
+    passage_ids: list[str] = Field(
+        min_length=1, max_length=MAX_PACK, description="学习材料的段落 ID，按学习顺序"
+    )
+
+
+class TopicExport(_StudyExport):
+    topic: str = Field(min_length=1, max_length=MAX_QUERY, description="按专题摘编")
+
+
 
 
 # --- quiz (知识竞赛) ---
@@ -324,7 +335,7 @@ class QuizRequest(BaseModel):
         description="题型：cloze 填空、choice 单选、judge 判断",
     )
     n: Count = Field(20, ge=1, le=MAX_QUIZ, description="题目数量")
-    seed: Count | None = Field(None, ge=0, le=2**31 - 1, description="随机种子：相同种子出相同的题")
+    seed: Count | None = Field(None, description="随机种子：相同种子出相同的题")
     documents: list[str] | None = Field(
         None, max_length=MAX_FILTER, description="只从这些文档出题（文档 ID）"
     )
@@ -345,10 +356,12 @@ class QuizSourceOut(BaseModel):
 class QuizItemOut(BaseModel):
     id: str
     kind: QuizKind
-    question: str = Field(max_length=5000)
-    options: list[str] = Field(default_factory=list, max_length=4, description="单选题的四个选项")
+    question: str = Field(min_length=1, max_length=5000, pattern=PRINTABLE)
+    options: list[Annotated[str, Field(min_length=1, max_length=500, pattern=PRINTABLE)]] = Field(
+        default_factory=list, max_length=4, description="单选题的四个选项"
+    )
     answer: str | bool = Field(description="填空：所填原文；单选：正确选项；判断：true / false")
-    explanation: str = Field(max_length=5000)
+    explanation: str = Field(max_length=5000, pattern=PRINTABLE)
     source: QuizSourceOut
 
     @classmethod
@@ -384,4 +397,4 @@ class QuizExportRequest(BaseModel):
 
     items: list[QuizItemOut] = Field(min_length=1, max_length=MAX_EXPORT)
     format: Literal["xlsx", "docx", "csv"] = "xlsx"
-    title: str | None = Field(None, max_length=MAX_TITLE, description="试卷标题")
+    title: str | None = Field(None, max_length=MAX_TITLE, pattern=PRINTABLE, description="试卷标题")

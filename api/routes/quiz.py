@@ -19,7 +19,7 @@ router = APIRouter(tags=["quiz"])
     "/quiz/generate",
     response_model=QuizResponse,
     summary="出题：填空、单选、判断，答案均可在出处原文中核对",
-    responses=documented(404, 422),
+    responses=documented(400, 404, 422),
 )
 def post_generate(body: QuizRequest, live: LiveSearcher) -> QuizResponse:
     unknown = sorted(set(body.documents or ()) - live.titles.keys())
@@ -43,11 +43,14 @@ def post_generate(body: QuizRequest, live: LiveSearcher) -> QuizResponse:
     response_class=Response,
     responses={
         200: {"content": {MEDIA["xlsx"]: {}, MEDIA["docx"]: {}, MEDIA["csv"]: {}}},
-        **documented(404, 422),
+        **documented(400, 404, 422),
     },
 )
 def post_export(body: QuizExportRequest, live: LiveSearcher) -> Response:
     items = [out.item() for out in body.items]
+    unknown = sorted({i.source.passage_id for i in items if live.row(i.source.passage_id) is None})
+    if unknown:
+        raise ApiError(404, f"题目的出处段落不在知识库中：{'、'.join(unknown[:5])}")
     problems = [p for p in (problem(live, item) for item in items) if p]
     if problems:  # every exported answer must still be provable from its cited source
         raise ApiError(422, "；".join(problems[:5]))

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response
 from api.deps import LiveSearcher
 from api.downloads import MEDIA, download
 from api.errors import ApiError, documented
-from api.schemas import ContextResponse, DigestRequest, DigestResponse, StudyExportRequest
+from api.schemas import ContextResponse, DigestRequest, DigestResponse, PassagesExport, TopicExport
 from index.study.context import MAX_AROUND, context
 from index.study.digest import digest
 from index.study.export import pack_docx, pack_markdown
@@ -20,7 +20,7 @@ router = APIRouter(tags=["study"])
     "/passages/{passage_id}/context",
     response_model=ContextResponse,
     summary="段落及其上下文",
-    responses=documented(404, 422),
+    responses=documented(400, 404, 422),
 )
 def get_context(
     passage_id: str,
@@ -38,7 +38,7 @@ def get_context(
     "/study/digest",
     response_model=DigestResponse,
     summary="专题摘编：各文档中论及专题的原文，按文档分组",
-    responses=documented(404, 422),
+    responses=documented(400, 404, 422),
 )
 def post_digest(body: DigestRequest, live: LiveSearcher) -> DigestResponse:
     found = digest(
@@ -55,21 +55,18 @@ def post_digest(body: DigestRequest, live: LiveSearcher) -> DigestResponse:
     "/study/export",
     summary="导出学习材料（Word 或 Markdown）",
     response_class=Response,
-    responses={200: {"content": {MEDIA["docx"]: {}, MEDIA["markdown"]: {}}}, **documented(404, 422)},
+    responses={200: {"content": {MEDIA["docx"]: {}, MEDIA["markdown"]: {}}}, **documented(400, 404, 422)},
 )
-def post_export(body: StudyExportRequest, live: LiveSearcher) -> Response:
-    if (body.passage_ids is None) == (body.topic is None):
-        raise ApiError(422, "请给出 passage_ids（所选段落）或 topic（专题）二者之一")
+def post_export(body: PassagesExport | TopicExport, live: LiveSearcher) -> Response:
     title = (body.title or "").strip()
     today = date.today()
-    if body.passage_ids is not None:
+    if isinstance(body, PassagesExport):
         try:
             pack = pack_of_passages(live, body.passage_ids, title or "学习材料", today)
         except UnknownPassages as exc:
             raise ApiError(404, f"未找到段落：{'、'.join(exc.ids)}") from exc
     else:
-        topic = (body.topic or "").strip()
-        pack = pack_of_digest(digest(live, topic), title, today)
+        pack = pack_of_digest(digest(live, body.topic.strip()), title, today)
     if not pack.excerpts:
         raise ApiError(404, "没有可导出的段落：该专题在知识库中未找到依据")
     if body.format == "docx":

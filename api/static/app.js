@@ -1,4 +1,5 @@
-// 党建知识库 web page: search + answer, document view with outline, document management.
+// 党建知识库 web page: search + answer, document view with outline, topic study with a study pack,
+// quiz making, document management.
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
@@ -14,18 +15,52 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+function failure(response, body) {
+  return new Error((body && body.error && body.error.message) || `请求失败（${response.status}）`);
+}
+
 async function api(path, options = {}) {
   const response = await fetch(path, options);
   const body = response.status === 204 ? null : await response.json().catch(() => null);
-  if (!response.ok) {
-    const message = (body && body.error && body.error.message) || `请求失败（${response.status}）`;
-    throw new Error(message);
-  }
+  if (!response.ok) throw failure(response, body);
   return body;
 }
 
+function jsonRequest(payload) {
+  return { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload) };
+}
+
 function postJson(path, payload) {
-  return api(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload) });
+  return api(path, jsonRequest(payload));
+}
+
+// The file name a download response gives: filename* (RFC 5987, UTF-8, percent-encoded) before filename.
+function fileNameOf(disposition) {
+  const star = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(disposition || "");
+  if (star) {
+    try {
+      return decodeURIComponent(star[2].trim().replace(/^"|"$/g, ""));
+    } catch {
+      // a malformed escape: fall back to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition || "");
+  return plain ? plain[1].trim() : "";
+}
+
+// POST a JSON body and save the file that comes back under the name the server gives it.
+async function download(path, payload, fallbackName) {
+  const response = await fetch(path, jsonRequest(payload));
+  if (!response.ok) throw failure(response, await response.json().catch(() => null));
+  const blob = await response.blob();
+  const name = fileNameOf(response.headers.get("Content-Disposition")) || fallbackName;
+  const url = URL.createObjectURL(blob);
+  const link = el("a", { href: url, download: name, hidden: "" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return name;
 }
 
 // Text with [start, end) spans wrapped in <mark>, built from text nodes (never innerHTML).
@@ -67,6 +102,102 @@ async function copyText(text) {
 
 function docLink(documentId, passageId, range) {
   return `#/doc/${encodeURIComponent(documentId)}/${encodeURIComponent(passageId)}${range ? `/${range[0]}-${range[1]}` : ""}`;
+}
+
+// ---------- study material (kept in this browser) ----------
+
+const MATERIAL_KEY = "djkb.study.material";
+
+function loadMaterial() {
+  try {
+    const list = JSON.parse(localStorage.getItem(MATERIAL_KEY) || "[]");
+    return Array.isArray(list) ? list.filter((m) => m && typeof m.passage_id === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+function saveMaterial(list) {
+  localStorage.setItem(MATERIAL_KEY, JSON.stringify(list));
+  renderMaterial();
+}
+
+// Any passage (a search result, a document's passage, a digest's passage) goes into the list once.
+function addMaterial(passage) {
+  const list = loadMaterial();
+  if (list.some((m) => m.passage_id === passage.passage_id)) {
+    toast("已在学习材料中");
+    return;
+  }
+  const { passage_id, document_id, document_title, citation, text } = passage;
+  list.push({ passage_id, document_id, document_title, citation, text });
+  saveMaterial(list);
+  toast("已加入学习材料");
+}
+
+function addButton(passage) {
+  return el("button", {
+    class: "secondary add",
+    type: "button",
+    onclick: (e) => { e.stopPropagation(); addMaterial(passage); },
+    onkeydown: (e) => e.stopPropagation(),  // Enter presses the button, not the result around it
+  }, "加入学习材料");
+}
+
+function moveMaterial(index, step) {
+  const list = loadMaterial();
+  const other = index + step;
+  if (other < 0 || other >= list.length) return;
+  [list[index], list[other]] = [list[other], list[index]];
+  saveMaterial(list);
+}
+
+function removeMaterial(index) {
+  const list = loadMaterial();
+  list.splice(index, 1);
+  saveMaterial(list);
+}
+
+function textStart(text, size = 60) {
+  return text.length > size ? `${text.slice(0, size)}……` : text;
+}
+
+function renderMaterial() {
+  const list = loadMaterial();
+  const rows = $("#material");
+  rows.replaceChildren();
+  list.forEach((m, i) => {
+    rows.append(el("li", { class: "material-item" },
+      el("div", { class: "citation" }, el("a", { href: docLink(m.document_id, m.passage_id) }, m.citation)),
+      el("p", { class: "text" }, textStart(m.text)),
+      el("div", { class: "tools" },
+        el("button", { class: "secondary up", type: "button", onclick: () => moveMaterial(i, -1), ...(i === 0 ? { disabled: "" } : {}) }, "上移"),
+        el("button", { class: "secondary down", type: "button", onclick: () => moveMaterial(i, 1), ...(i === list.length - 1 ? { disabled: "" } : {}) }, "下移"),
+        el("button", { class: "secondary remove", type: "button", onclick: () => removeMaterial(i) }, "移除"),
+      ),
+    ));
+  });
+  $("#material-count").textContent = list.length ? `（${list.length} 段）` : "";
+  $("#material-empty").hidden = list.length > 0;
+  for (const button of document.querySelectorAll("#pack-export button")) button.disabled = !list.length;
+}
+
+async function exportPack(format) {
+  const list = loadMaterial();
+  if (!list.length) return;
+  const title = $("#pack-title").value.trim();
+  const payload = { passage_ids: list.map((m) => m.passage_id), format };
+  if (title) payload.title = title;
+  const status = $("#pack-status");
+  status.classList.remove("error");
+  status.textContent = "正在生成文件……";
+  try {
+    const name = await download("/study/export", payload, format === "docx" ? "学习材料.docx" : "学习材料.md");
+    status.textContent = `已下载 ${name}`;
+  } catch (error) {
+    status.textContent = error.message;
+    status.classList.add("error");
+  }
 }
 
 // ---------- search view ----------
@@ -118,6 +249,7 @@ function renderResults(results) {
         ),
         el("p", { class: "text" }, marked(r.text, r.highlights)),
         also,
+        el("div", { class: "tools" }, addButton(r)),
       ),
     );
   }
@@ -192,34 +324,237 @@ async function showDocument(docId, passageId, range) {
   $("#doc-title").textContent = `《${doc.title}》`;
   const meta = [doc.doc_type, doc.revision_year ? `${doc.revision_year}年版` : "", doc.published ? `发布于 ${doc.published}` : "", doc.issued_line, `${doc.passages} 段`];
   $("#doc-meta").textContent = meta.filter(Boolean).join(" · ");
-  $("#outline").replaceChildren(outlineTree(outline.outline, passageId));
 
   // The full text: passages in order, with the heading lines between them as they stand in the text.
   const article = $("#doc-text");
   article.replaceChildren();
   let cursor = 0;
-  let current = null;
   for (const p of passages) {
     const between = doc.text.slice(cursor, p.start).trim();
     if (between) article.append(el("div", { class: "heading", "data-start": cursor, "data-end": p.start }, between));
-    const isCurrent = p.passage_id === passageId;
-    const span = isCurrent && range ? [range] : [];
-    const block = el("div", { class: `passage${isCurrent ? " current" : ""}`, id: `p-${p.passage_id}`, "data-start": p.start, "data-end": p.end }, marked(p.text, span));
-    article.append(block);
-    if (isCurrent) {
-      const quote = range ? p.text.slice(range[0], range[1]) : p.text;
-      article.append(el("div", { class: "actions" },
-        el("button", { class: "secondary copy", type: "button", onclick: () => copyText(`「${quote}」——${p.citation}`) }, "复制引用"),
-        el("span", { class: "cite" }, ` ${p.citation}`),
-      ));
-      current = block;
-    }
+    article.append(el("div", { class: "passage", id: `p-${p.passage_id}`, "data-start": p.start, "data-end": p.end, onclick: () => pickPassage(p) }, p.text));
     cursor = p.end;
   }
   const rest = doc.text.slice(cursor).trim();
   if (rest) article.append(el("div", { class: "heading" }, rest));
+
+  // A click on another passage makes it the current one (its citation to copy, its button to collect it).
+  function pickPassage(p) {
+    if (p.passage_id === passageId || !window.getSelection().isCollapsed) return;  // not while selecting text
+    passageId = p.passage_id;
+    range = null;
+    history.replaceState(null, "", docLink(docId, passageId));
+    markCurrent(p);
+  }
+
+  function markCurrent(p) {
+    const previous = article.querySelector(".passage.current");
+    if (previous) {
+      previous.classList.remove("current");
+      previous.replaceChildren(passages.find((q) => `p-${q.passage_id}` === previous.id).text);
+    }
+    article.querySelector(".actions")?.remove();
+    $("#outline").replaceChildren(outlineTree(outline.outline, p.passage_id));
+    const block = document.getElementById(`p-${p.passage_id}`);
+    block.classList.add("current");
+    block.replaceChildren(marked(p.text, range ? [range] : []));
+    const quote = range ? p.text.slice(range[0], range[1]) : p.text;
+    block.after(el("div", { class: "actions" },
+      el("button", { class: "secondary copy", type: "button", onclick: () => copyText(`「${quote}」——${p.citation}`) }, "复制引用"),
+      " ",
+      addButton(p),
+      el("span", { class: "cite" }, ` ${p.citation}`),
+    ));
+    return block;
+  }
+
+  const current = passages.find((p) => p.passage_id === passageId);
+  const block = current ? markCurrent(current) : null;
+  if (!current) $("#outline").replaceChildren(outlineTree(outline.outline, null));
   $("#outline .current")?.scrollIntoView({ block: "nearest" });  // inside the outline's own scroll box
-  if (current) current.scrollIntoView({ block: "center" });
+  if (block) block.scrollIntoView({ block: "center" });  // last: on a phone the outline stands above the text
+}
+
+// ---------- study view ----------
+
+// A title the page filled in itself follows the topic; one the member typed stays.
+function suggestTitle(input, title) {
+  if (!input.value.trim() || input.value === input.dataset.suggested) input.value = title;
+  input.dataset.suggested = title;
+}
+
+function renderDigest(digest) {
+  const box = $("#digest");
+  box.replaceChildren();
+  for (const g of digest.groups) {
+    const items = el("ol", { class: "digest-passages" });
+    for (const p of g.passages) {
+      items.append(el("li", { class: "digest-passage" },
+        el("div", { class: "head" },
+          el("a", { class: "citation", href: docLink(p.document_id, p.passage_id) }, p.citation),
+          addButton(p),
+        ),
+        el("p", { class: "text" }, p.text),
+      ));
+    }
+    box.append(el("section", { class: "digest-group" },
+      el("h2", {}, `《${g.document_title}》`, g.doc_type ? el("span", { class: "tag" }, g.doc_type) : ""),
+      items,
+    ));
+  }
+}
+
+let latestDigest = 0;
+
+async function runDigest(event) {
+  event.preventDefault();
+  const topic = $("#study-topic").value.trim();
+  if (!topic) return;
+  const run = ++latestDigest;
+  const status = $("#digest-status");
+  status.classList.remove("error");
+  status.textContent = "正在摘编……";
+  try {
+    const digest = await postJson("/study/digest", { topic });
+    if (run !== latestDigest) return;
+    renderDigest(digest);
+    const count = digest.groups.reduce((n, g) => n + g.passages.length, 0);
+    status.textContent = count ? `「${digest.topic}」：${digest.groups.length} 个文档中的 ${count} 段` : "未找到与该专题相关的内容。";
+    if (count) suggestTitle($("#pack-title"), `${digest.topic}专题学习材料`);
+  } catch (error) {
+    if (run !== latestDigest) return;
+    $("#digest").replaceChildren();
+    status.textContent = error.message;
+    status.classList.add("error");
+  }
+}
+
+// ---------- quiz view ----------
+
+const KIND_NAMES = { cloze: "填空题", choice: "单选题", judge: "判断题" };
+const LETTERS = "ABCD";
+const quiz = { topic: "", items: [], dropped: new Set() };  // dropped: ids removed or replaced, not to come back
+
+function answerText(item) {
+  if (item.kind === "judge") return item.answer ? "正确" : "错误";
+  const i = item.kind === "choice" ? item.options.indexOf(item.answer) : -1;
+  return i >= 0 ? `${LETTERS[i]}．${item.answer}` : String(item.answer);
+}
+
+function sourceLink(source) {
+  return `#/passage/${encodeURIComponent(source.passage_id)}/${source.start}-${source.end}`;
+}
+
+function quizStatus(message, isError = false) {
+  const status = $("#quiz-status");
+  status.textContent = message;
+  status.classList.toggle("error", isError);
+}
+
+function renderQuiz() {
+  const list = $("#quiz-items");
+  list.replaceChildren();
+  for (const item of quiz.items) {
+    const replace = el("button", { class: "secondary replace", type: "button", onclick: () => replaceItem(item, replace) }, "换一题");
+    list.append(el("li", { class: "quiz-item", "data-id": item.id, "data-kind": item.kind },
+      el("div", { class: "head" },
+        el("span", { class: "tag kind" }, KIND_NAMES[item.kind] || item.kind),
+        el("span", { class: "tools" },
+          el("button", { class: "secondary delete", type: "button", onclick: () => removeItem(item) }, "删除"),
+          replace,
+        ),
+      ),
+      el("p", { class: "question" }, item.question),
+      item.options.length ? el("ol", { class: "choices" }, ...item.options.map((o, i) => el("li", {}, `${LETTERS[i]}．${o}`))) : "",
+      el("p", { class: "key" }, el("strong", {}, "答案："), answerText(item)),
+      item.explanation ? el("p", { class: "explanation" }, el("strong", {}, "解析："), item.explanation) : "",
+      el("p", { class: "source" },
+        el("strong", {}, "出处："),
+        el("a", { href: sourceLink(item.source) }, item.source.citation),
+        el("span", { class: "quote" }, `「${item.source.quote}」`),
+      ),
+    ));
+  }
+  $("#quiz-export").hidden = !quiz.items.length;
+}
+
+async function runQuiz(event) {
+  event.preventDefault();
+  const topic = $("#quiz-topic").value.trim();
+  if (!topic) return;
+  const kinds = [...document.querySelectorAll("#quiz-kinds input:checked")].map((box) => box.value);
+  const n = Number($("#quiz-n").value);
+  if (!kinds.length) return quizStatus("请至少选择一种题型", true);
+  if (!Number.isInteger(n) || n < 1 || n > 100) return quizStatus("题数应为 1 到 100 之间的整数", true);
+  quizStatus("正在出题……");
+  const button = $("#quiz-form button[type=submit]");
+  button.disabled = true;
+  try {
+    const result = await postJson("/quiz/generate", { topic, kinds, n });
+    Object.assign(quiz, { topic, items: result.items, dropped: new Set() });
+    renderQuiz();
+    quizStatus(quiz.items.length ? `共 ${quiz.items.length} 道题` : "未能就该专题出题，请换一个专题试试。");
+    if (quiz.items.length) suggestTitle($("#quiz-title"), `${topic}知识竞赛题目`);
+  } catch (error) {
+    quizStatus(error.message, true);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function removeItem(item) {
+  quiz.items = quiz.items.filter((i) => i.id !== item.id);
+  quiz.dropped.add(item.id);
+  renderQuiz();
+  quizStatus(`已删除一题，共 ${quiz.items.length} 道题`);
+}
+
+async function replaceItem(item, button) {
+  button.disabled = true;
+  try {
+    const shown = quiz.items.map((i) => i.id);
+    const exclude = [...new Set([...shown, ...[...quiz.dropped].slice(-(500 - shown.length))])];  // the server takes 500
+    const seed = Math.floor(Math.random() * 2 ** 31);
+    const result = await postJson("/quiz/generate", { topic: quiz.topic, kinds: [item.kind], n: 1, seed, exclude });
+    const fresh = result.items[0];
+    if (!fresh) {
+      toast("没有更多可出的题目");
+      return;
+    }
+    const index = quiz.items.findIndex((i) => i.id === item.id);
+    if (index < 0) return;  // deleted while the new one was being made
+    quiz.items[index] = fresh;
+    quiz.dropped.add(item.id);
+    renderQuiz();
+    toast("已换一题");
+  } catch (error) {
+    toast(error.message);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function exportQuiz(format) {
+  if (!quiz.items.length) return;
+  const title = $("#quiz-title").value.trim();
+  const payload = { items: quiz.items, format };
+  if (title) payload.title = title;
+  const status = $("#quiz-export-status");
+  status.classList.remove("error");
+  status.textContent = "正在生成文件……";
+  try {
+    const name = await download("/quiz/export", payload, `知识竞赛题目.${format}`);
+    status.textContent = `已下载 ${name}`;
+  } catch (error) {
+    status.textContent = error.message;
+    status.classList.add("error");
+  }
+}
+
+// A quiz item's source: the passage in its document, the quoted words marked.
+async function showPassage(passageId, range) {
+  const p = await api(`/passages/${encodeURIComponent(passageId)}`);
+  location.replace(docLink(p.document_id, p.passage_id, range));
 }
 
 // ---------- documents view ----------
@@ -298,9 +633,17 @@ async function route() {
       show("document");
       const range = parts[3] ? parts[3].split("-").map(Number) : null;
       await showDocument(parts[1], parts[2] || null, range);
+    } else if (parts[0] === "passage" && parts[1]) {
+      const range = parts[2] ? parts[2].split("-").map(Number) : null;
+      await showPassage(parts[1], range);
     } else if (parts[0] === "documents") {
       show("documents");
       await showDocuments();
+    } else if (parts[0] === "study") {
+      show("study");
+      renderMaterial();
+    } else if (parts[0] === "quiz") {
+      show("quiz");
     } else {
       show("search");
     }
@@ -311,9 +654,18 @@ async function route() {
 
 $("#search-form").addEventListener("submit", runSearch);
 $("#upload-form").addEventListener("submit", upload);
+$("#digest-form").addEventListener("submit", runDigest);
+$("#pack-docx").addEventListener("click", () => exportPack("docx"));
+$("#pack-markdown").addEventListener("click", () => exportPack("markdown"));
+$("#quiz-form").addEventListener("submit", runQuiz);
+$("#quiz-xlsx").addEventListener("click", () => exportQuiz("xlsx"));
+$("#quiz-docx").addEventListener("click", () => exportQuiz("docx"));
+$("#quiz-csv").addEventListener("click", () => exportQuiz("csv"));
+window.addEventListener("storage", (event) => { if (event.key === MATERIAL_KEY) renderMaterial(); });  // another tab
 $("#upload-file").addEventListener("change", (event) => {
   $("#upload-name").textContent = event.target.files[0]?.name || "未选择文件";
 });
 window.addEventListener("hashchange", route);
 loadDocumentFilter().catch(() => {});
+renderMaterial();
 route();

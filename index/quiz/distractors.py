@@ -82,7 +82,8 @@ def distractors(
     wrong = [
         c
         for c in candidates
-        if c != fact.text
+        if fact.text not in c  # 它的同级党的委员会 names the same body as 同级党的委员会
+        and c not in fact.text
         and c not in quote
         and c not in fact.siblings
         and abs(len(c) - len(fact.text)) <= LENGTH_SLACK

@@ -29,6 +29,7 @@ _LABEL = re.compile(r"^第[一二三四五六七八九十百零]+条[\s\u3000]*"
 _LIST_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _DATE_DAY = re.compile(r"月$")
 _JOINER = ("或者", "或", "和", "及", "以及", "并", "与", "对", "等")  # an item starting so is a clause's tail
+_CLAUSE = ("或者", "以及", "并且", "或")  # an item holding these is two clauses, not one term
 
 MIN_SENTENCE = 12  # shorter sentences are headings or fragments, not statements to test
 MAX_SENTENCE = 160  # a longer one makes an unreadable question
@@ -160,6 +161,7 @@ def _items(sentence: str, spans: list[tuple[int, int]], offset: int) -> list[Fac
             or b - a > MAX_ITEM
             or (outer and b - a > longest)
             or name.startswith(_JOINER)
+            or any(word in name for word in _CLAUSE)
             or "“" in name
             or "”" in name
         ):

@@ -15,12 +15,13 @@ def problem(live: Searcher, item: QuizItem) -> str:
     text = live.passages[row].text
     if not (0 <= source.start <= source.end <= len(text)) or text[source.start : source.end] != source.quote:
         return f"题目 {item.id} 的引文与原文不符（{source.citation}）"
+    answer = item.answer
     if item.kind in ("cloze", "choice") and (
-        not isinstance(item.answer, str) or item.answer not in source.quote
+        not isinstance(answer, str) or not answer or answer not in source.quote
     ):
         return f"题目 {item.id} 的答案不在引文中"
-    if item.kind == "choice" and item.answer not in item.options:
-        return f"题目 {item.id} 的答案不在选项中"
+    if item.kind == "choice" and (len(item.options) != 4 or answer not in item.options):
+        return f"题目 {item.id} 应有四个选项，其中之一是答案"
     if item.kind == "judge" and not isinstance(item.answer, bool):
         return f"题目 {item.id} 是判断题，答案应为 true 或 false"
     return ""
