@@ -317,8 +317,6 @@ class TopicExport(_StudyExport):
     topic: str = Field(min_length=1, max_length=MAX_QUERY, description="按专题摘编")
 
 
-
-
 # --- quiz (知识竞赛) ---
 
 QuizKind = Literal["cloze", "choice", "judge"]
