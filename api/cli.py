@@ -80,7 +80,9 @@ def describe(result: IngestResult) -> str:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     try:
-        results = _kb(args).ingest([Path(p) for p in args.paths], show_progress=True, password=args.password)
+        results = _kb(args).ingest(
+            [Path(p) for p in args.paths], show_progress=sys.stderr.isatty(), password=args.password
+        )
     except IndexBuildError as exc:
         print(f"导入失败：{exc}", file=sys.stderr)
         return 1

@@ -9,6 +9,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from tqdm import tqdm
+
 from index.analysis.tokenize import lexicon_version
 from index.embedding.embedder import Embedder
 from index.retrieval.search import Searcher
@@ -37,6 +39,13 @@ class IngestResult:
     other_id: str = ""  # the document it duplicates (duplicate) or follows as a new version (version)
     other_title: str = ""
     other_source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LiveIndex:
+    documents: list[StoredDocument]
+    lexicon: str | None  # the dictionary its tokens were made with; None: there is no index yet
+    tokens: dict[str, list[str]]  # passage text → tokens, when made with today's dictionary
 
 
 __all__ = ["IndexBuildError", "IngestResult", "KnowledgeBase"]
@@ -78,17 +87,17 @@ class KnowledgeBase:
         if live is not None:
             live.search("党员", top_k=1)
 
-    def _stored_documents(self) -> list[StoredDocument]:
-        return self._live_index()[0]
-
-    def _live_index(self) -> tuple[list[StoredDocument], str | None]:
-        """The live generation's documents, and the lexicon its tokens were made with (None: no index)."""
+    def _live_index(self) -> LiveIndex:
+        """What the live generation holds, for a writer to build the next one from."""
         live = current_generation(self.data_dir)
         if live is None:
-            return [], None
+            return LiveIndex([], None, {})
         store = Store(live / DB_FILE)
         try:
-            return store.stored_documents(), store.info("lexicon")
+            lexicon = store.info("lexicon")
+            # Tokens made with another dictionary are made again.
+            tokens = store.tokens_by_text() if lexicon == lexicon_version() else {}
+            return LiveIndex(store.stored_documents(), lexicon, tokens)
         finally:
             store.close()
 
@@ -100,7 +109,8 @@ class KnowledgeBase:
         Raises IndexBuildError when the new index cannot be built: the previous one stays live.
         """
         with writer_lock(self.data_dir):
-            stored, lexicon = self._live_index()
+            index = self._live_index()
+            stored = index.documents
             order = list(dict.fromkeys(expand_paths(paths)))
             results: dict[Path, IngestResult] = {}
             to_read: list[Path] = []
@@ -116,7 +126,15 @@ class KnowledgeBase:
                 else:
                     to_read.append(path)
             changed = False
-            for path, loaded in load_documents(to_read, password):
+            reading = load_documents(to_read, password)
+            bar = tqdm(
+                reading,
+                total=len(to_read),
+                desc="读取",
+                unit="个文件",
+                disable=not show_progress or not to_read,
+            )
+            for path, loaded in bar:
                 if isinstance(loaded, IngestError):
                     log.info("ingest failed: %s", loaded)
                     results[path] = _failed(loaded)
@@ -126,17 +144,23 @@ class KnowledgeBase:
                 results[path] = _result(path, placement, loaded)
             # Unchanged files re-ingested after the dictionary grew (an upgrade) rebuild the index with
             # today's tokens, so start-up need not tokenise it afresh (embeddings come from the cache).
-            if changed or (stored and lexicon != lexicon_version()):
-                build_generation(self.data_dir, stored, self.embedder, show_progress=show_progress)
+            if changed or (stored and index.lexicon != lexicon_version()):
+                build_generation(
+                    self.data_dir,
+                    stored,
+                    self.embedder,
+                    show_progress=show_progress,
+                    known_tokens=index.tokens,
+                )
         return [results[path] for path in order]
 
     def remove(self, doc_id: str) -> bool:
         with writer_lock(self.data_dir):
-            stored = self._stored_documents()
-            kept = [s for s in stored if s.document.id != doc_id]
-            if len(kept) == len(stored):
+            index = self._live_index()
+            kept = [s for s in index.documents if s.document.id != doc_id]
+            if len(kept) == len(index.documents):
                 return False
-            build_generation(self.data_dir, kept, self.embedder)
+            build_generation(self.data_dir, kept, self.embedder, known_tokens=index.tokens)
             return True
 
 

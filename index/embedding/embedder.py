@@ -6,16 +6,17 @@ onnxruntime is installed, else on torch; $DJKB_RUNTIME=torch|onnx chooses explic
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import math
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
 # Importing model_build also puts the hub libraries offline (HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE) before
 # they are first imported, lazily, below; local_files_only=True is the guard that does not depend on order.
@@ -36,19 +37,34 @@ class Embedder:
     texts as given.
     """
 
-    def __init__(self, runtime: Runtime, model_path: Path) -> None:
-        self.runtime = runtime
+    def __init__(self, runtime: Runtime | Callable[[], Runtime], model_path: Path) -> None:
+        """`runtime`, or what makes it on first use: a rebuild that finds every vector in the cache
+        (removing a document, an unchanged re-ingest) never waits for the model to load."""
+        self._runtime = runtime if hasattr(runtime, "encode") else None
+        self._make = None if self._runtime is not None else runtime
+        self._loading = threading.Lock()
         # Every model call runs on this one thread: torch's OpenMP pool is per calling thread, and
         # the web server's request threads would each pay for a fresh pool (seconds per query).
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="djkb-model")
         self.model_path = model_path
         self.model_id = _model_id(model_path)
-        self.dim = runtime.dim
         prompts = _prompts(model_path)
         self._prompts = {
             role: next((prompts[name] for name in names if prompts.get(name)), "")
             for role, names in _PROMPT_NAMES.items()
         }
+
+    @property
+    def runtime(self) -> Runtime:
+        with self._loading:
+            if self._runtime is None:
+                assert self._make is not None
+                self._runtime = self._make()
+            return self._runtime
+
+    @property
+    def dim(self) -> int:
+        return self.runtime.dim
 
     @classmethod
     def load(cls, model_path: Path | None = None, runtime: str | None = None) -> Embedder:
@@ -66,31 +82,34 @@ class Embedder:
         if runtime == "onnx" or (runtime is None and graph.is_file() and _has_onnxruntime()):
             if not graph.is_file():
                 raise FileNotFoundError(f"no ONNX graph in the model folder: {graph}")
-            return cls(OnnxRuntime(model_path, graph, _available_cores()), model_path)
+            return cls(functools.partial(OnnxRuntime, model_path, graph, _available_cores()), model_path)
         _cap_torch_threads()
-        return cls(TorchRuntime(model_path), model_path)
+        return cls(functools.partial(TorchRuntime, model_path), model_path)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._embed(texts, "query", show_progress=False)
+        return self._embed(texts, "query")
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_queries([text])[0]
 
-    def embed_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
-        return self._embed(texts, "passage", show_progress=show_progress)
+    def embed_passages(self, texts: Sequence[str], done: Callable[[int], object] | None = None) -> np.ndarray:
+        """Passage vectors; `done` hears how many texts each finished batch held (a progress bar)."""
+        return self._embed(texts, "passage", done)
 
-    def _embed(self, texts: Sequence[str], role: str, *, show_progress: bool) -> np.ndarray:
+    def _embed(
+        self, texts: Sequence[str], role: str, done: Callable[[int], object] | None = None
+    ) -> np.ndarray:
         """Embed in batches, each its own job on the model thread, so that a query arriving during a
         long ingest waits for one batch, not for the whole ingest."""
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         prompt = self._prompts[role]
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
-        with tqdm(total=len(texts), desc="嵌入", unit="句", disable=not show_progress) as bar:
-            for i in range(0, len(order), BATCH_SIZE):
-                rows = order[i : i + BATCH_SIZE]
-                batch = [prompt + texts[r] for r in rows]
-                out[rows] = self._worker.submit(self.runtime.encode, batch).result()
-                bar.update(len(rows))
+        for i in range(0, len(order), BATCH_SIZE):
+            rows = order[i : i + BATCH_SIZE]
+            batch = [prompt + texts[r] for r in rows]
+            out[rows] = self._worker.submit(self.runtime.encode, batch).result()
+            if done is not None:
+                done(len(rows))
         return out
 
 

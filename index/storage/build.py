@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +34,10 @@ def build_generation(
     embedder: Embedder,
     *,
     show_progress: bool = False,
+    known_tokens: Mapping[str, list[str]] | None = None,
 ) -> Path:
     """Write a new generation holding exactly `documents` and make it live. Caller holds writer_lock.
+    `known_tokens` (passage text → tokens with today's lexicon) spares tokenising unchanged passages.
 
     Raises IndexBuildError, having removed what it wrote, when the documents do not make a
     valid index or anything fails on the way: nothing is published then.
@@ -45,7 +47,7 @@ def build_generation(
         raise IndexBuildError(f"索引校验未通过（{problem}），本次导入未生效，之前的索引仍在使用")
     generation = new_generation(data_dir)
     try:
-        _write(generation, data_dir, documents, embedder, show_progress)
+        _write(generation, data_dir, documents, embedder, show_progress, known_tokens or {})
     except Exception as exc:
         shutil.rmtree(generation, ignore_errors=True)
         log.exception("index build failed")
@@ -81,6 +83,7 @@ def _write(
     documents: Sequence[StoredDocument],
     embedder: Embedder,
     show_progress: bool,
+    known_tokens: Mapping[str, list[str]],
 ) -> None:
     units = [pair for stored in documents for pair in dense_units(stored.document)]
     cache = EmbeddingCache(embedding_cache_path(data_dir))
@@ -88,12 +91,19 @@ def _write(
         vectors = cache.embed(
             embedder.model_id,
             [text for _, text in units],
-            lambda texts: embedder.embed_passages(texts, show_progress=show_progress),
+            embedder.embed_passages,
+            show_progress=show_progress,
         )
     finally:
         cache.close()
-    write_dense(generation / DENSE_FILE, vectors if len(units) else np.zeros((0, embedder.dim)), embedder.dim)
-    tokens = {p.id: tokenize(p.text) for stored in documents for p in stored.document.passages}
+    if not units:  # an empty index: only here is the model loaded for its dimension alone
+        vectors = np.zeros((0, embedder.dim), dtype=np.float32)
+    write_dense(generation / DENSE_FILE, vectors, vectors.shape[1])
+    tokens = {
+        p.id: known_tokens[p.text] if p.text in known_tokens else tokenize(p.text)
+        for stored in documents
+        for p in stored.document.passages
+    }
     old = superseded((s.document.id, s.lineage, s.document.meta, s.ingested_at) for s in documents)
     write_store(
         generation / DB_FILE,

@@ -171,6 +171,11 @@ class Store:
         )
         return [(r["id"], r["tokens"].split(" ") if r["tokens"] else []) for r in rows]
 
+    def tokens_by_text(self) -> dict[str, list[str]]:
+        """Each stored passage text's tokens: what a rebuild with the same lexicon need not compute again."""
+        rows = self._db.execute("SELECT text, tokens FROM passages")
+        return {r["text"]: r["tokens"].split(" ") if r["tokens"] else [] for r in rows}
+
     def unit_passages(self) -> list[str]:
         """Passage ID of each dense-index row, in row order."""
         return [r["passage_id"] for r in self._db.execute("SELECT passage_id FROM units ORDER BY row")]
