@@ -21,6 +21,11 @@ def _folded(text: str) -> tuple[str, list[int]]:
     return "".join(chars), offsets
 
 
+def folded(text: str) -> str:
+    """`text` as phrases are matched in it: without whitespace, width-folded."""
+    return _folded(text)[0]
+
+
 def phrase_spans(text: str, phrase: str) -> tuple[tuple[int, int], ...]:
     """Spans of `text` (original offsets) where the phrase occurs."""
     needle, _ = _folded(phrase)

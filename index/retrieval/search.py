@@ -6,13 +6,14 @@ signals (index.retrieval.features), fitted on the dev questions by bench/fit.py.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
 
 from index.analysis.enumerations import enumerations
-from index.analysis.phrase import phrase_spans
+from index.analysis.phrase import folded, phrase_spans
 from index.analysis.tokenize import bigrams, lexicon_version, tokenize
 from index.analysis.units import sentence_spans
 from index.embedding.embedder import Embedder
@@ -68,6 +69,9 @@ class Searcher:
             authority=np.array([self.authority[p.document_id] for p in self.passages], dtype=np.float32),
             length=np.array([len(p.text) for p in self.passages], dtype=np.float32),
         )
+        # Each passage's document as its position in `titles`: filters test documents, not passages.
+        position = {doc_id: i for i, doc_id in enumerate(self.titles)}
+        self._document_rows = np.array([position[p.document_id] for p in self.passages], dtype=np.int64)
         self._current = np.array([p.document_id not in self.superseded for p in self.passages], dtype=bool)
         self.dense = DenseIndex(generation / DENSE_FILE)
         self.unit_rows = np.array([self._row[pid] for pid in self.store.unit_passages()], dtype=np.int64)
@@ -115,9 +119,27 @@ class Searcher:
         return sims[rows >= 0][:k]
 
     def phrase_scores(self, query: Query) -> np.ndarray:
-        return np.array(
-            [1.0 if phrase_spans(p.text, query.text) else 0.0 for p in self.passages], dtype=np.float32
-        )
+        """1 for passages holding the query as typed (whitespace and width aside): one scan of all the
+        folded texts joined, not a pass per passage."""
+        scores = np.zeros(len(self.passages), dtype=np.float32)
+        needle = folded(query.text)
+        if not needle:
+            return scores
+        hay, starts = self._folded
+        at = hay.find(needle)
+        while at != -1:
+            row = int(np.searchsorted(starts, at, side="right")) - 1
+            scores[row] = 1.0
+            at = hay.find(needle, starts[row + 1] if row + 1 < len(starts) else len(hay))
+        return scores
+
+    @functools.cached_property
+    def _folded(self) -> tuple[str, np.ndarray]:
+        """Every passage's folded text joined by a separator no phrase holds, and where each starts;
+        made on the first phrase search (a second or so for a library), not at start-up."""
+        texts = [folded(p.text) for p in self.passages]
+        starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]]) if texts else np.zeros(0, dtype=np.int64)
+        return "\0".join(texts), starts
 
     def candidates(self, query: Query, allowed: np.ndarray | None = None) -> Candidates:
         """The hybrid candidates with their ranking features (for search, and for fitting the ranker)."""
@@ -189,15 +211,17 @@ class Searcher:
     ) -> np.ndarray:
         if not documents and not doc_types:  # the common case: no per-passage pass on every query
             return np.ones(len(self.passages), dtype=bool) if include_superseded else self._current
-        return np.array(
+        doc_ids = list(self.titles)
+        wanted = np.array(
             [
-                (not documents or p.document_id in documents)
-                and (not doc_types or self.doc_types[p.document_id] in doc_types)
-                and (include_superseded or bool(documents) or p.document_id not in self.superseded)
-                for p in self.passages
+                (not documents or d in documents)
+                and (not doc_types or self.doc_types[d] in doc_types)
+                and (include_superseded or bool(documents) or d not in self.superseded)
+                for d in doc_ids
             ],
             dtype=bool,
         )
+        return wanted[self._document_rows]  # one test per document, spread to its passages
 
     def _hit(self, row: int, score: float, highlights: tuple[tuple[int, int], ...]) -> Hit:
         passage = self.passages[row]
