@@ -45,7 +45,7 @@ class IngestResult:
 class LiveIndex:
     documents: list[StoredDocument]
     lexicon: str | None  # the dictionary its tokens were made with; None: there is no index yet
-    tokens: dict[str, list[str]]  # passage text → tokens, when made with today's dictionary
+    generation: Path | None  # where it lies
 
 
 __all__ = ["IndexBuildError", "IngestResult", "KnowledgeBase"]
@@ -91,15 +91,28 @@ class KnowledgeBase:
         """What the live generation holds, for a writer to build the next one from."""
         live = current_generation(self.data_dir)
         if live is None:
-            return LiveIndex([], None, {})
+            return LiveIndex([], None, None)
         store = Store(live / DB_FILE)
         try:
-            lexicon = store.info("lexicon")
-            # Tokens made with another dictionary are made again.
-            tokens = store.tokens_by_text() if lexicon == lexicon_version() else {}
-            return LiveIndex(store.stored_documents(), lexicon, tokens)
+            return LiveIndex(store.stored_documents(), store.info("lexicon"), live)
         finally:
             store.close()
+
+    def _rebuild(
+        self, index: LiveIndex, documents: list[StoredDocument], show_progress: bool = False
+    ) -> None:
+        """A new generation of `documents`, with the tokens of the live one's passages where its
+        dictionary is today's (read only now: an unchanged re-ingest needs none of them)."""
+        known: dict[str, list[str]] = {}
+        if index.generation is not None and index.lexicon == lexicon_version():
+            store = Store(index.generation / DB_FILE)
+            try:
+                known = store.tokens_by_text()
+            finally:
+                store.close()
+        build_generation(
+            self.data_dir, documents, self.embedder, show_progress=show_progress, known_tokens=known
+        )
 
     def ingest(
         self, paths: Sequence[Path], *, show_progress: bool = False, password: str | None = None
@@ -145,13 +158,7 @@ class KnowledgeBase:
             # Unchanged files re-ingested after the dictionary grew (an upgrade) rebuild the index with
             # today's tokens, so start-up need not tokenise it afresh (embeddings come from the cache).
             if changed or (stored and index.lexicon != lexicon_version()):
-                build_generation(
-                    self.data_dir,
-                    stored,
-                    self.embedder,
-                    show_progress=show_progress,
-                    known_tokens=index.tokens,
-                )
+                self._rebuild(index, stored, show_progress)
         return [results[path] for path in order]
 
     def remove(self, doc_id: str) -> bool:
@@ -160,7 +167,7 @@ class KnowledgeBase:
             kept = [s for s in index.documents if s.document.id != doc_id]
             if len(kept) == len(index.documents):
                 return False
-            build_generation(self.data_dir, kept, self.embedder, known_tokens=index.tokens)
+            self._rebuild(index, kept)
             return True
 
 
