@@ -15,6 +15,7 @@ from index.analysis.tokenize import lexicon_version
 from index.embedding.embedder import Embedder
 from index.retrieval.search import Searcher
 from index.storage.build import IndexBuildError, build_generation
+from index.storage.duplicates import KnownDuplicates
 from index.storage.generations import DB_FILE, current_generation, writer_lock
 from index.storage.identity import Outcome, Placement, place, unchanged
 from index.storage.store import Store, StoredDocument
@@ -124,6 +125,7 @@ class KnowledgeBase:
         with writer_lock(self.data_dir):
             index = self._live_index()
             stored = index.documents
+            known = KnownDuplicates(self.data_dir)
             order = list(dict.fromkeys(expand_paths(paths)))
             results: dict[Path, IngestResult] = {}
             to_read: list[Path] = []
@@ -134,8 +136,11 @@ class KnowledgeBase:
                     results[path] = _failed(IngestError(path, f"无法读取文件（{exc.strerror or exc}）"))
                     continue
                 same = unchanged(path.name, digest, ingest_version(), stored)
+                twin = None if same is not None else known.twin(path.name, digest, ingest_version(), stored)
                 if same is not None:  # not even read again
                     results[path] = _result(path, Placement(Outcome.UNCHANGED, same), same.document)
+                elif twin is not None:  # a file found to repeat a stored document before
+                    results[path] = _result(path, Placement(Outcome.DUPLICATE, twin), twin.document)
                 else:
                     to_read.append(path)
             changed = False
@@ -155,10 +160,15 @@ class KnowledgeBase:
                 placement = place(loaded, stored)
                 changed |= _keep(placement, loaded, stored)
                 results[path] = _result(path, placement, loaded)
+                if placement.outcome is Outcome.DUPLICATE and placement.other is not None:
+                    known.remember(
+                        path.name, loaded.content_hash, loaded.ingest_version, placement.other.document.id
+                    )
             # Unchanged files re-ingested after the dictionary grew (an upgrade) rebuild the index with
             # today's tokens, so start-up need not tokenise it afresh (embeddings come from the cache).
             if changed or (stored and index.lexicon != lexicon_version()):
                 self._rebuild(index, stored, show_progress)
+            known.save()  # after the build: a duplicate's document is stored by now
         return [results[path] for path in order]
 
     def remove(self, doc_id: str) -> bool:

@@ -73,6 +73,25 @@ def test_reingesting_unchanged_file_changes_nothing_and_a_changed_file_replaces_
     assert "新增一项测试工作" in json.loads(capsys.readouterr().out)[0]["text"]
 
 
+def test_a_duplicate_file_is_known_again_without_a_rebuild_and_returns_when_its_twin_goes(
+    tmp_path, data_dir, model_path, capsys
+):
+    original, copy = tmp_path / PLAN.name, tmp_path / "转存-工作要点.txt"
+    shutil.copy(PLAN, original)
+    shutil.copy(PLAN, copy)
+    assert run(data_dir, model_path, "ingest", str(original), str(copy)) == 0
+    assert f"[重复] {copy}" in capsys.readouterr().out
+    generation = (data_dir / "CURRENT").read_text()
+    assert run(data_dir, model_path, "ingest", str(original), str(copy)) == 0
+    out = capsys.readouterr().out
+    assert f"[未变] {original}" in out and f"[重复] {copy}" in out and PLAN.stem in out
+    assert (data_dir / "CURRENT").read_text() == generation  # nothing rebuilt
+    # The document it repeated is removed: the file is no duplicate any more, and is not lost.
+    assert run(data_dir, model_path, "remove", PLAN.name) == 0
+    assert run(data_dir, model_path, "ingest", str(copy)) == 0
+    assert f"[新增] {copy}" in capsys.readouterr().out
+
+
 def test_reingesting_after_the_dictionary_grew_refreshes_the_stored_tokens(tmp_path, data_dir, model_path):
     # An index built by an older djkb, whose dictionary (terms, synonyms) was another: re-ingesting the
     # unchanged files rebuilds it with today's tokens, so start-up need not tokenise it afresh.
