@@ -16,12 +16,12 @@ from pathlib import Path
 from index.answers.answer import answer
 from index.evaluation.metrics import Report
 from index.knowledge_base import IndexBuildError, IngestResult, KnowledgeBase
-from index.quiz.export import quiz_csv, quiz_docx, quiz_xlsx
+from index.quiz.export import quiz_file
 from index.quiz.generate import generate
 from index.quiz.model import KIND_NAMES, KINDS
 from index.retrieval.search import MODES, Searcher
 from index.study.digest import digest
-from index.study.export import pack_docx, pack_markdown
+from index.study.export import pack_file
 from index.study.model import StudyPack
 from index.study.pack import UnknownPassages, pack_of_digest, pack_of_passages
 
@@ -169,14 +169,16 @@ def cmd_outline(args: argparse.Namespace) -> int:
     return 0
 
 
+PACK_SUFFIXES = {".docx": "docx", ".md": "markdown", ".markdown": "markdown"}
+QUIZ_SUFFIXES = {".xlsx": "xlsx", ".docx": "docx", ".csv": "csv"}
+
+
 def _write_pack(pack: StudyPack, out: Path) -> int:
-    if out.suffix.lower() == ".docx":
-        out.write_bytes(pack_docx(pack))
-    elif out.suffix.lower() in (".md", ".markdown"):
-        out.write_text(pack_markdown(pack), encoding="utf-8")
-    else:
+    fmt = PACK_SUFFIXES.get(out.suffix.lower())
+    if fmt is None:
         print(f"不支持的文件类型：{out.name}（请用 .docx 或 .md）", file=sys.stderr)
         return 1
+    out.write_bytes(pack_file(pack, fmt))
     print(f"已导出 {len(pack.excerpts)} 段：{out}")
     return 0
 
@@ -201,7 +203,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     today = date.today()
     if args.passages:
         try:
-            pack = pack_of_passages(live, args.passages, args.title or "学习材料", today)
+            pack = pack_of_passages(live, args.passages, args.title or "", today)
         except UnknownPassages as exc:
             print(f"未找到段落：{'、'.join(exc.ids)}", file=sys.stderr)
             return 1
@@ -213,12 +215,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     return _write_pack(pack, Path(args.out))
 
 
-QUIZ_FORMATS = (".xlsx", ".docx", ".csv")
-
-
 def cmd_quiz(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    if out.suffix.lower() not in QUIZ_FORMATS:
+    fmt = QUIZ_SUFFIXES.get(out.suffix.lower())
+    if fmt is None:
         print(f"不支持的文件类型：{out.name}（请用 .xlsx、.docx 或 .csv）", file=sys.stderr)
         return 1
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
@@ -230,13 +230,7 @@ def cmd_quiz(args: argparse.Namespace) -> int:
         print(f"未找到依据：知识库中没有可就「{args.topic}」出题的原文", file=sys.stderr)
         return 1
     title = args.title or f"{args.topic}知识竞赛题"
-    match out.suffix.lower():
-        case ".xlsx":
-            out.write_bytes(quiz_xlsx(items, title))
-        case ".csv":
-            out.write_text("\ufeff" + quiz_csv(items), encoding="utf-8", newline="")
-        case _:
-            out.write_bytes(quiz_docx(items, title, date.today()))
+    out.write_bytes(quiz_file(items, fmt, title, date.today()))
     counts = Counter(item.kind for item in items)
     print(
         f"已出题 {len(items)} 道（"

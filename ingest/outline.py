@@ -364,7 +364,7 @@ def _match_line(text: str, start: int, end: int) -> _Marker | None:
             after = line[match.end() :]
             rest = after.strip()
             separated = not rest or after[0].isspace()
-            marker = _Marker(family, _parse_number(match["num"]), match.group(), rest, start, end, separated)
+            marker = _Marker(family, parse_number(match["num"]), match.group(), rest, start, end, separated)
             return marker if _plausible(marker) else None
     return None
 
@@ -471,7 +471,7 @@ def _short_title(rest: str) -> str:
     return first if len(first) <= _ITEM_TITLE_MAX_CHARS else first[:_ITEM_TITLE_MAX_CHARS] + "…"
 
 
-def _parse_number(numeral: str) -> int:
+def parse_number(numeral: str) -> int:
     """123 or 一百二十三 (also 十一, 一百零一) as an int."""
     if numeral.isascii():
         return int(numeral)

@@ -8,7 +8,7 @@ from api.deps import LiveSearcher
 from api.downloads import MEDIA, download
 from api.errors import ApiError, documented
 from api.schemas import QuizExportRequest, QuizItemOut, QuizRequest, QuizResponse
-from index.quiz.export import quiz_csv, quiz_docx, quiz_xlsx
+from index.quiz.export import quiz_file
 from index.quiz.generate import generate
 from index.quiz.verify import problem
 
@@ -55,8 +55,4 @@ def post_export(body: QuizExportRequest, live: LiveSearcher) -> Response:
     if problems:  # every exported answer must still be provable from its cited source
         raise ApiError(422, "；".join(problems[:5]))
     title = (body.title or "").strip() or "知识竞赛题目"
-    if body.format == "xlsx":
-        return download(quiz_xlsx(items, title), "xlsx", title, "quiz")
-    if body.format == "csv":
-        return download(("\ufeff" + quiz_csv(items)).encode(), "csv", title, "quiz")
-    return download(quiz_docx(items, title, date.today()), "docx", title, "quiz")
+    return download(quiz_file(items, body.format, title, date.today()), body.format, title, "quiz")

@@ -10,7 +10,7 @@ from api.errors import ApiError, documented
 from api.schemas import ContextResponse, DigestRequest, DigestResponse, PassagesExport, TopicExport
 from index.study.context import MAX_AROUND, context
 from index.study.digest import digest
-from index.study.export import pack_docx, pack_markdown
+from index.study.export import pack_file
 from index.study.pack import UnknownPassages, pack_of_digest, pack_of_passages
 
 router = APIRouter(tags=["study"])
@@ -62,13 +62,11 @@ def post_export(body: PassagesExport | TopicExport, live: LiveSearcher) -> Respo
     today = date.today()
     if isinstance(body, PassagesExport):
         try:
-            pack = pack_of_passages(live, body.passage_ids, title or "学习材料", today)
+            pack = pack_of_passages(live, body.passage_ids, title, today)
         except UnknownPassages as exc:
             raise ApiError(404, f"未找到段落：{'、'.join(exc.ids)}") from exc
     else:
         pack = pack_of_digest(digest(live, body.topic.strip()), title, today)
     if not pack.excerpts:
         raise ApiError(404, "没有可导出的段落：该专题在知识库中未找到依据")
-    if body.format == "docx":
-        return download(pack_docx(pack), "docx", pack.title, "study")
-    return download(pack_markdown(pack).encode(), "markdown", pack.title, "study")
+    return download(pack_file(pack, body.format), body.format, pack.title, "study")

@@ -10,11 +10,13 @@ import random
 import weakref
 from collections import defaultdict
 from collections.abc import Collection
+from itertools import pairwise
 
 from index.quiz.facts import Fact, statements
 from index.retrieval.search import Searcher
+from ingest.outline import parse_number
 
-_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = frozenset("零〇一二两三四五六七八九")
 _NUMERALS = "零一二三四五六七八九"
 SHORTLIST = 8  # the closest candidates, of which the seed picks the options
 SCALE = 5  # a wrong amount within this factor of the right one: 一百年 is no option for 两年
@@ -23,29 +25,16 @@ _pools: weakref.WeakKeyDictionary[Searcher, dict[tuple[str, str], list[str]]] = 
 
 
 def value(number: str) -> float | None:
-    """12, 十二, 两, 半 → their value; None for what is no plain number."""
+    """12, 十二, 两, 半 → their value; None for what is no plain number (三五年: a few years)."""
     if number == "半":
         return 0.5
     try:
         return float(number)
     except ValueError:
         pass
-    if number.startswith("十"):
-        number = "一" + number
-    total, digit, last = 0, 0, ""
-    for char in number:
-        if char in _DIGITS:
-            if last in _DIGITS:
-                return None  # 三五年: a few years, no amount
-            digit = _DIGITS[char]
-        elif char == "十":
-            total, digit = total + digit * 10, 0
-        elif char == "百":
-            total, digit = total + digit * 100, 0
-        else:
-            return None
-        last = char
-    return float(total + digit)
+    if any(a in _DIGITS and b in _DIGITS for a, b in pairwise(number) if a not in "零〇"):
+        return None
+    return float(parse_number(number))
 
 
 def written(amount: int, like: str) -> str:
@@ -66,7 +55,7 @@ def pool(live: Searcher) -> dict[tuple[str, str], list[str]]:
         for passage in live.passages:
             for statement in statements(passage.text):
                 for fact in statement.facts:
-                    gathered[(fact.kind, fact.unit if fact.kind == "number" else "")][fact.text] = None
+                    gathered[_kind_of(fact)][fact.text] = None
         found = _pools[live] = {key: list(texts) for key, texts in gathered.items()}
     return found
 
@@ -76,7 +65,7 @@ def distractors(
 ) -> list[str]:
     """Up to `k` wrong options for `fact`, none of which `quote` makes true. `near` are facts of the
     passages on the same topic: options from there are as plausible as the answer."""
-    candidates = pool(live).get((fact.kind, fact.unit if fact.kind == "number" else ""), [])
+    candidates = pool(live).get(_kind_of(fact), [])
     if fact.kind == "number":
         return _numbers(fact, candidates, quote, k, rng)
     wrong = [
@@ -123,6 +112,11 @@ def _numbers(fact: Fact, candidates: list[str], quote: str, k: int, rng: random.
                 seen.add(other)
                 picked.append(text)
     return picked
+
+
+def _kind_of(fact: Fact) -> tuple[str, str]:
+    """What a wrong option must share with the answer: its kind, and for a number its unit."""
+    return fact.kind, fact.unit if fact.kind == "number" else ""
 
 
 def _common_tail(a: str, b: str) -> int:

@@ -67,6 +67,16 @@ def quiz_rows(items: Sequence[QuizItem]) -> list[tuple[str, ...]]:
     return rows
 
 
+def quiz_file(items: Sequence[QuizItem], fmt: str, title: str, made: date) -> bytes:
+    """The items as the bytes of a file in `fmt` (xlsx, docx or csv); CSV in UTF-8 with a byte-order
+    mark, without which Excel reads it as the local code page."""
+    if fmt == "xlsx":
+        return quiz_xlsx(items, title)
+    if fmt == "csv":
+        return ("\ufeff" + quiz_csv(items)).encode()
+    return quiz_docx(items, title, made)
+
+
 def quiz_xlsx(items: Sequence[QuizItem], title: str) -> bytes:
     """The items as an .xlsx workbook: one sheet named after the title, the header row, one row per item."""
     rows = quiz_rows(items)

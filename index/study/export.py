@@ -52,6 +52,11 @@ def citation_line(citation: str) -> str:
     return f"{CITATION_DASH}{citation}"
 
 
+def pack_file(pack: StudyPack, fmt: str) -> bytes:
+    """The pack as the bytes of a file in `fmt`: docx or markdown."""
+    return pack_docx(pack) if fmt == "docx" else pack_markdown(pack).encode()
+
+
 def pack_docx(pack: StudyPack) -> bytes:
     """The study pack as a .docx: title, date, a 《document》 heading per run of excerpts, each excerpt and
     its citation."""

@@ -17,13 +17,16 @@ class UnknownPassages(LookupError):
 
 
 def pack_of_passages(live: Searcher, passage_ids: Sequence[str], title: str, made: date) -> StudyPack:
-    """The passages in the given order, each once; UnknownPassages names the IDs not stored."""
+    """The passages in the given order, each once (titled 学习材料 unless `title` says otherwise);
+    UnknownPassages names the IDs not stored."""
     ids = list(dict.fromkeys(passage_ids))
     rows = {pid: live.row(pid) for pid in ids}
     unknown = [pid for pid, row in rows.items() if row is None]
     if unknown:
         raise UnknownPassages(unknown)
-    return StudyPack(title, made, tuple(excerpt(live, row) for row in rows.values() if row is not None))
+    return StudyPack(
+        title or "学习材料", made, tuple(excerpt(live, row) for row in rows.values() if row is not None)
+    )
 
 
 def pack_of_digest(found: Digest, title: str, made: date) -> StudyPack:
