@@ -14,7 +14,7 @@ from tqdm import tqdm
 from index.analysis.tokenize import lexicon_version
 from index.embedding.embedder import Embedder
 from index.retrieval.search import Searcher
-from index.storage.build import IndexBuildError, build_generation
+from index.storage.build import IndexBuildError, Previous, build_generation
 from index.storage.duplicates import KnownDuplicates
 from index.storage.generations import DB_FILE, current_generation, writer_lock
 from index.storage.identity import Outcome, Placement, place, unchanged
@@ -102,17 +102,19 @@ class KnowledgeBase:
     def _rebuild(
         self, index: LiveIndex, documents: list[StoredDocument], show_progress: bool = False
     ) -> None:
-        """A new generation of `documents`, with the tokens of the live one's passages where its
-        dictionary is today's (read only now: an unchanged re-ingest needs none of them)."""
-        known: dict[str, list[str]] = {}
-        if index.generation is not None and index.lexicon == lexicon_version():
+        """A new generation of `documents`, built on what the live one computed: its passages' tokens
+        where its dictionary is today's, its reprint verdicts (read only now: an unchanged re-ingest
+        needs none of them)."""
+        previous = Previous({}, None)
+        if index.generation is not None:
             store = Store(index.generation / DB_FILE)
             try:
-                known = store.tokens_by_text()
+                tokens = store.tokens_by_text() if index.lexicon == lexicon_version() else {}
+                previous = Previous(tokens, store.judged())
             finally:
                 store.close()
         build_generation(
-            self.data_dir, documents, self.embedder, show_progress=show_progress, known_tokens=known
+            self.data_dir, documents, self.embedder, show_progress=show_progress, previous=previous
         )
 
     def ingest(
@@ -144,6 +146,8 @@ class KnowledgeBase:
                 else:
                     to_read.append(path)
             changed = False
+            if to_read:  # new text to embed, most likely: the model loads while the files are read
+                self.embedder.preload()
             reading = load_documents(to_read, password)
             bar = tqdm(
                 reading,

@@ -205,8 +205,23 @@ def test_reprints_are_texts_nearly_all_held_by_a_more_authoritative_document() -
     quoting = _page(
         "12月12日-18日", "我们要做到每月参加一次集中学习，这是对党员的基本要求，支部要逐月登记，年底通报。"
     )
-    found = find_reprints([joined, quoting, rules])  # ingested first, the pages are still not the source
+    found = find_reprints([joined, quoting, rules]).found  # ingested first, the pages still not the source
     (passage,) = joined.passages
     assert {pid: set(sources) for pid, sources in found.items()} == {
         passage.id: {rules.passages[0].id, rules.passages[1].id}  # the commentary quotes, reprints nothing
     }
+
+
+def test_reprints_found_again_after_a_change_are_those_a_full_detection_finds() -> None:
+    """A rebuild judges again only the passages a change can reach; the verdicts are the same as
+    judging every passage afresh, whether the change adds the source, a reprint, or removes one."""
+    rules = build_document(SourceText("\n".join(["支部工作规则", *ARTICLES]), "txt"), "规则.txt")
+    bodies = [article.split("　", 1)[1] for article in ARTICLES]
+    joined = _page("12月5日-11日", bodies[0] + bodies[1])
+    copy = _page("12月19日-25日", bodies[2])
+    steps = [[joined], [joined, rules], [joined, rules, copy], [joined, copy]]
+    previous = None
+    for documents in steps:
+        previous = find_reprints(documents, previous)
+        assert previous.found == find_reprints(documents).found
+    assert previous is not None and previous.found == {}  # the rules removed: nothing is a reprint now

@@ -62,6 +62,11 @@ class Embedder:
                 self._runtime = self._make()
             return self._runtime
 
+    def preload(self) -> None:
+        """Load the model on its thread in the background: an ingest reads its files meanwhile, and
+        its first batch waits only for what is left of the loading."""
+        self._worker.submit(lambda: self.runtime)
+
     @property
     def dim(self) -> int:
         return self.runtime.dim

@@ -6,6 +6,7 @@ import logging
 import shutil
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,12 +17,20 @@ from index.embedding.embed_cache import EmbeddingCache
 from index.embedding.embedder import Embedder
 from index.retrieval.dense import write_dense
 from index.storage.generations import DB_FILE, DENSE_FILE, embedding_cache_path, new_generation, publish
-from index.storage.reprints import find_reprints
+from index.storage.reprints import Judged, find_reprints
 from index.storage.store import StoredDocument, write_store
 from index.storage.versions import superseded
 from ingest.loader import check_document
 
 log = logging.getLogger("djkb")
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """What the live generation computed that the next one need not compute again."""
+
+    tokens: Mapping[str, list[str]]  # passage text → tokens, when made with today's dictionary
+    judged: Judged | None  # its reprint detection's inputs and verdicts
 
 
 class IndexBuildError(Exception):
@@ -34,10 +43,10 @@ def build_generation(
     embedder: Embedder,
     *,
     show_progress: bool = False,
-    known_tokens: Mapping[str, list[str]] | None = None,
+    previous: Previous | None = None,
 ) -> Path:
     """Write a new generation holding exactly `documents` and make it live. Caller holds writer_lock.
-    `known_tokens` (passage text → tokens with today's lexicon) spares tokenising unchanged passages.
+    `previous` (what the live generation computed) spares the work on unchanged passages.
 
     Raises IndexBuildError, having removed what it wrote, when the documents do not make a
     valid index or anything fails on the way: nothing is published then.
@@ -47,7 +56,7 @@ def build_generation(
         raise IndexBuildError(f"索引校验未通过（{problem}），本次导入未生效，之前的索引仍在使用")
     generation = new_generation(data_dir)
     try:
-        _write(generation, data_dir, documents, embedder, show_progress, known_tokens or {})
+        _write(generation, data_dir, documents, embedder, show_progress, previous or Previous({}, None))
     except Exception as exc:
         shutil.rmtree(generation, ignore_errors=True)
         log.exception("index build failed")
@@ -83,7 +92,7 @@ def _write(
     documents: Sequence[StoredDocument],
     embedder: Embedder,
     show_progress: bool,
-    known_tokens: Mapping[str, list[str]],
+    previous: Previous,
 ) -> None:
     units = [pair for stored in documents for pair in dense_units(stored.document)]
     cache = EmbeddingCache(embedding_cache_path(data_dir))
@@ -100,7 +109,7 @@ def _write(
         vectors = np.zeros((0, embedder.dim), dtype=np.float32)
     write_dense(generation / DENSE_FILE, vectors, vectors.shape[1])
     tokens = {
-        p.id: known_tokens[p.text] if p.text in known_tokens else tokenize(p.text)
+        p.id: known[p.text] if p.text in (known := previous.tokens) else tokenize(p.text)
         for stored in documents
         for p in stored.document.passages
     }
@@ -110,7 +119,7 @@ def _write(
         documents,
         tokens,
         [(u.passage_id, u.start, u.end) for u, _ in units],
-        find_reprints([s.document for s in documents if s.document.id not in old]),
+        find_reprints([s.document for s in documents if s.document.id not in old], previous.judged),
         {
             "model_id": embedder.model_id,
             "lexicon": lexicon_version(),

@@ -17,8 +17,9 @@ import unicodedata
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from ingest.model import Document
+from ingest.model import Document, Passage
 
 SHINGLE_CHARS = 6
 SAMPLE = 3  # keep the shingles whose hash is 0 modulo SAMPLE
@@ -60,24 +61,49 @@ def shingles(text: str) -> frozenset[int]:
     return frozenset(kept)
 
 
-def find_reprints(documents: Sequence[Document]) -> dict[str, tuple[str, ...]]:
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """What one run of reprint detection looked at and found, for the next run to start from."""
+
+    passages: dict[str, tuple[str, int, frozenset[int]]]  # ID → (text, authority, kept shingles)
+    found: dict[str, tuple[str, ...]]  # reprint passage ID → its canonical passages, best first
+
+
+def find_reprints(documents: Sequence[Document], previous: Judged | None = None) -> Judged:
     """Passage ID → the passages of more authoritative documents whose text it reprints, best first.
 
     `documents` are in ingest order; between documents of equal authority the earlier one
     is the source, so of two copies of a page the first one ingested is cited. Passages of
     one document never reprint each other: a regulation's formulaic articles differ in the
     one word that matters (违反群众纪律 / 违反廉洁纪律).
+
+    With `previous` (the last run, on documents in the same order with some added, removed or
+    changed) only the passages whose verdict can differ are judged again: the changed ones, and
+    those sharing a shingle with a changed one that counts (in at most COMMON passages before or
+    after). Every other passage's postings are as they were, so its verdict is too.
     """
     # Rows are in (document, passage) order, so a row's rank is its authority and then its row.
     authorities = [authority(doc) for doc in documents for _ in doc.passages]
     passages = [p for doc in documents for p in doc.passages]
-    sets = [shingles(p.text) for p in passages]
+    before = previous.passages if previous is not None else {}
+    sets: list[frozenset[int]] = []
+    fresh: list[int] = []
+    for row, (passage, rank) in enumerate(zip(passages, authorities, strict=True)):
+        was = before.get(passage.id)
+        if was is not None and was[0] == passage.text and was[1] == rank:
+            sets.append(was[2])
+        else:
+            sets.append(shingles(passage.text))
+            fresh.append(row)
     postings: dict[int, list[int]] = defaultdict(list)
     for row, kept in enumerate(sets):
         for code in kept:
             postings[code].append(row)
-    found: dict[str, tuple[str, ...]] = {}
-    for row, kept in enumerate(sets):
+    judge = _to_judge(passages, sets, fresh, postings, before) if previous is not None else range(len(sets))
+    found = {} if previous is None else dict(previous.found)
+    for row in judge:
+        found.pop(passages[row].id, None)
+        kept = sets[row]
         if len(kept) < MIN_SHINGLES:
             continue
         own, document = (authorities[row], row), passages[row].document_id
@@ -91,7 +117,33 @@ def find_reprints(documents: Sequence[Document]) -> dict[str, tuple[str, ...]]:
         sources = _cover(kept, [(q, n) for q, n in shared.most_common() if n >= PART * len(kept)], sets)
         if sources and sum(len(sets[q]) for q in sources) <= LARGER * len(kept):
             found[passages[row].id] = tuple(passages[q].id for q in sources)
-    return found
+    present = {p.id for p in passages}
+    return Judged(
+        {p.id: (p.text, rank, kept) for p, rank, kept in zip(passages, authorities, sets, strict=True)},
+        {pid: sources for pid, sources in found.items() if pid in present},
+    )
+
+
+def _to_judge(
+    passages: list[Passage],
+    sets: list[frozenset[int]],
+    fresh: list[int],
+    postings: dict[int, list[int]],
+    before: dict[str, tuple[str, int, frozenset[int]]],
+) -> set[int]:
+    """The rows whose verdict a change can reach: the changed rows, and the rows holding a shingle whose
+    posting changed while it counted (in at most COMMON passages, before or after the change)."""
+    added: Counter[int] = Counter(code for row in fresh for code in sets[row])
+    kept_ids = {passages[row].id for row in range(len(passages))} - {passages[row].id for row in fresh}
+    removed: Counter[int] = Counter(
+        code for pid, (_, _, codes) in before.items() if pid not in kept_ids for code in codes
+    )
+    rows = set(fresh)
+    for code in added.keys() | removed.keys():
+        now = len(postings.get(code, ()))
+        if min(now, now - added[code] + removed[code]) <= COMMON:
+            rows.update(postings.get(code, ()))
+    return rows
 
 
 def _cover(kept: frozenset[int], candidates: list[tuple[int, int]], sets: list[frozenset[int]]) -> list[int]:

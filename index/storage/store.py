@@ -12,6 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
+
+from index.storage.reprints import Judged
 from ingest.model import Document, DocumentMeta, Passage, Section
 
 SCHEMA = """
@@ -28,8 +31,11 @@ CREATE INDEX passages_by_document ON passages (document_id, ordinal);
 CREATE TABLE units (row INTEGER PRIMARY KEY, passage_id TEXT, start INTEGER, "end" INTEGER);
 -- A passage that reprints the text of passages of more authoritative documents (rank 0 covers most).
 CREATE TABLE reprints (passage_id TEXT, canonical_id TEXT, rank INTEGER, PRIMARY KEY (passage_id, rank));
+-- What reprint detection looked at: each passage's authority and kept shingles (uint32), for the next build.
+CREATE TABLE shingles (passage_id TEXT PRIMARY KEY, authority INTEGER, codes BLOB);
 CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT);
 """
+REPRINTS_VERSION = "1"  # of index.storage.reprints' rules: a generation judged by others is not built on
 
 
 def _section_from_json(data: dict) -> Section:
@@ -54,6 +60,10 @@ def _passage_from_row(row: sqlite3.Row) -> Passage:
         part=tuple(part) if part else None,
         page=row["page"],
     )
+
+
+def _judged_row(row: sqlite3.Row) -> tuple[str, int, frozenset[int]]:
+    return row["text"], row["authority"], frozenset(np.frombuffer(row["codes"], np.uint32).tolist())
 
 
 def meta_from_json(text: str) -> DocumentMeta:
@@ -176,6 +186,21 @@ class Store:
         rows = self._db.execute("SELECT text, tokens FROM passages")
         return {r["text"]: r["tokens"].split(" ") if r["tokens"] else [] for r in rows}
 
+    def judged(self) -> Judged | None:
+        """What this generation's reprint detection looked at and found; None when it kept no record of
+        it (written by an earlier djkb, or under other rules): the next build then judges every passage."""
+        if self.info("reprints") != REPRINTS_VERSION:
+            return None
+        rows = self._db.execute(
+            "SELECT s.passage_id, s.authority, s.codes, p.text FROM shingles s "
+            "JOIN passages p ON p.id = s.passage_id"
+        )
+        passages = {r["passage_id"]: _judged_row(r) for r in rows}
+        found: dict[str, list[str]] = defaultdict(list)
+        for pid, canonical in self.reprints():
+            found[pid].append(canonical)
+        return Judged(passages, {pid: tuple(sources) for pid, sources in found.items()})
+
     def unit_passages(self) -> list[str]:
         """Passage ID of each dense-index row, in row order."""
         return [r["passage_id"] for r in self._db.execute("SELECT passage_id FROM units ORDER BY row")]
@@ -186,7 +211,7 @@ def write_store(
     documents: Sequence[StoredDocument],
     passage_tokens: dict[str, list[str]],
     units: Iterable[tuple[str, int, int]],
-    reprints: dict[str, tuple[str, ...]],
+    reprints: Judged,
     info: dict[str, str],
 ) -> None:
     """Write a new generation's database."""
@@ -240,11 +265,18 @@ def write_store(
             "INSERT INTO reprints VALUES (?, ?, ?)",
             [
                 (pid, canonical, rank)
-                for pid, found in reprints.items()
+                for pid, found in reprints.found.items()
                 for rank, canonical in enumerate(found)
             ],
         )
-        db.executemany("INSERT INTO info VALUES (?, ?)", list(info.items()))
+        db.executemany(
+            "INSERT INTO shingles VALUES (?, ?, ?)",
+            [
+                (pid, rank, np.array(sorted(codes), dtype=np.uint32).tobytes())
+                for pid, (_, rank, codes) in reprints.passages.items()
+            ],
+        )
+        db.executemany("INSERT INTO info VALUES (?, ?)", [*info.items(), ("reprints", REPRINTS_VERSION)])
         db.commit()
     finally:
         db.close()
