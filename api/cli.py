@@ -12,18 +12,18 @@ import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from index.answers.answer import answer
-from index.evaluation.metrics import Report
 from index.knowledge_base import IndexBuildError, IngestResult, KnowledgeBase
-from index.quiz.export import quiz_file
-from index.quiz.generate import generate
 from index.quiz.model import KIND_NAMES, KINDS
-from index.retrieval.search import MODES, Searcher
-from index.study.digest import digest
-from index.study.export import pack_file
-from index.study.model import StudyPack
-from index.study.pack import UnknownPassages, pack_of_digest, pack_of_passages
+from index.retrieval.modes import MODES
+
+# Each command imports what it needs itself: adding or removing a document loads no search, answer,
+# study or quiz code (half a second of each such command).
+if TYPE_CHECKING:
+    from index.evaluation.metrics import Report
+    from index.retrieval.search import Searcher
+    from index.study.model import StudyPack
 
 
 def _kb(args: argparse.Namespace) -> KnowledgeBase:
@@ -120,6 +120,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from index.answers.answer import answer
+
     live = _live(_kb(args))
     started = time.perf_counter()
     result = answer(live, args.question, top_k=args.top_k)
@@ -149,20 +151,15 @@ def _print_tree(sections, depth: int = 0) -> None:
         _print_tree(section.children, depth + 1)
 
 
-def _resolve(live: Searcher, ref: str) -> list[str]:
-    """Document IDs matching an ID, file name or title exactly; else titles containing `ref`."""
-    exact = [doc_id for doc_id, meta in live.metas.items() if ref in (doc_id, meta.title)]
-    exact += [r["id"] for r in live.store.document_rows() if r["source"] == ref and r["id"] not in exact]
-    return exact or [doc_id for doc_id, meta in live.metas.items() if ref in meta.title]
-
-
 def cmd_outline(args: argparse.Namespace) -> int:
-    live = _live(_kb(args))
-    match = _resolve(live, args.doc)
+    kb = _kb(args)
+    if kb.empty:
+        raise SystemExit(EMPTY)
+    match = kb.find_documents(args.doc)
     if not match:
         print(f"未找到文档：{args.doc}", file=sys.stderr)
         return 1
-    doc = live.store.document(match[0], with_passages=False)
+    doc = kb.document(match[0][0])
     assert doc is not None
     print(f"《{doc.title}》")
     _print_tree(doc.outline, 1)
@@ -178,12 +175,17 @@ def _write_pack(pack: StudyPack, out: Path) -> int:
     if fmt is None:
         print(f"不支持的文件类型：{out.name}（请用 .docx 或 .md）", file=sys.stderr)
         return 1
+    from index.study.export import pack_file  # the Word writer, loaded only by the commands that write
+
     out.write_bytes(pack_file(pack, fmt))
     print(f"已导出 {len(pack.excerpts)} 段：{out}")
     return 0
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
+    from index.study.digest import digest
+    from index.study.pack import pack_of_digest
+
     live = _live(_kb(args))
     found = digest(live, args.topic, max_passages=args.max)
     if not found.groups:
@@ -199,6 +201,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from index.study.digest import digest
+    from index.study.pack import UnknownPassages, pack_of_digest, pack_of_passages
+
     live = _live(_kb(args))
     today = date.today()
     if args.passages:
@@ -225,11 +230,15 @@ def cmd_quiz(args: argparse.Namespace) -> int:
     if not kinds or any(k not in KINDS for k in kinds):
         print(f"题型只能是 {','.join(KINDS)}：{args.kinds}", file=sys.stderr)
         return 1
+    from index.quiz.generate import generate
+
     items = generate(_live(_kb(args)), args.topic, kinds=kinds, n=args.n, seed=args.seed)
     if not items:
         print(f"未找到依据：知识库中没有可就「{args.topic}」出题的原文", file=sys.stderr)
         return 1
     title = args.title or f"{args.topic}知识竞赛题"
+    from index.quiz.export import quiz_file  # the Word and Excel writers
+
     out.write_bytes(quiz_file(items, fmt, title, date.today()))
     counts = Counter(item.kind for item in items)
     print(
@@ -242,19 +251,20 @@ def cmd_quiz(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     kb = _kb(args)
-    live = _live(kb)
-    match = _resolve(live, args.doc)
+    if kb.empty:
+        raise SystemExit(EMPTY)
+    match = kb.find_documents(args.doc)
     if len(match) != 1:
         problem = "未找到文档" if not match else f"有 {len(match)} 个文档匹配，请用文档 ID 指定"
         print(f"{problem}：{args.doc}", file=sys.stderr)
         return 1
-    title = live.metas[match[0]].title
+    doc_id, title = match[0]
     try:
-        kb.remove(match[0])
+        kb.remove(doc_id)
     except IndexBuildError as exc:
         print(f"删除失败：{exc}", file=sys.stderr)
         return 1
-    print(f"已删除《{title}》（{match[0]}）")
+    print(f"已删除《{title}》（{doc_id}）")
     return 0
 
 

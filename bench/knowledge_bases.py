@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from index.embedding.model_build import default_cache_dir
+from index.cache_dir import default_cache_dir
 from index.evaluation.crossval import Bench
 from index.evaluation.metrics import Question, load_questions
 from index.knowledge_base import KnowledgeBase

@@ -8,21 +8,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-from index.analysis.tokenize import lexicon_version
+from index.analysis.tokenize import lexicon_version, preload_dictionary
 from index.embedding.embedder import Embedder
-from index.retrieval.search import Searcher
 from index.storage.build import IndexBuildError, Previous, build_generation
 from index.storage.duplicates import KnownDuplicates
 from index.storage.generations import DB_FILE, current_generation, writer_lock
 from index.storage.identity import Outcome, Placement, place, unchanged
-from index.storage.store import Store, StoredDocument
+from index.storage.store import Store, StoredDocument, meta_from_json
 from ingest.isolation import load_documents
 from ingest.loader import IngestError, content_hash, expand_paths
 from ingest.model import Document
 from ingest.pipeline import ingest_version
+
+if TYPE_CHECKING:
+    from index.retrieval.search import Searcher
 
 log = logging.getLogger("djkb")
 
@@ -46,6 +49,7 @@ class IngestResult:
 class LiveIndex:
     documents: list[StoredDocument]
     lexicon: str | None  # the dictionary its tokens were made with; None: there is no index yet
+    model_id: str | None  # the embedding model (and runtime variant) its vectors were made with
     generation: Path | None  # where it lies
 
 
@@ -75,12 +79,43 @@ class KnowledgeBase:
         current = self._searcher
         if current is not None and current.generation == live:
             return current
+        from index.retrieval.search import Searcher  # ingest and remove never load the search code
+
         embedder = self.embedder
         with self._lock:
             if self._searcher is None or self._searcher.generation != live:
                 self._searcher = Searcher(live, embedder)
                 log.info("loaded generation %s", live.name)
             return self._searcher
+
+    @property
+    def empty(self) -> bool:
+        return current_generation(self.data_dir) is None
+
+    def find_documents(self, ref: str) -> list[tuple[str, str]]:
+        """(ID, title) of the live documents whose ID, file name or title is `ref`, else of those whose
+        title holds it. Reads the documents' rows alone: no search index is loaded for it."""
+        live = current_generation(self.data_dir)
+        if live is None:
+            return []
+        store = Store(live / DB_FILE)
+        try:
+            rows = [(r["id"], r["source"], meta_from_json(r["meta"]).title) for r in store.document_rows()]
+        finally:
+            store.close()
+        exact = [(doc_id, title) for doc_id, source, title in rows if ref in (doc_id, source, title)]
+        return exact or [(doc_id, title) for doc_id, _, title in rows if ref in title]
+
+    def document(self, doc_id: str) -> Document | None:
+        """The live document `doc_id` with its outline, without its passages."""
+        live = current_generation(self.data_dir)
+        if live is None:
+            return None
+        store = Store(live / DB_FILE)
+        try:
+            return store.document(doc_id, with_passages=False)
+        finally:
+            store.close()
 
     def warm(self) -> None:
         """Load the model and the live index and run one query, so the first member does not wait."""
@@ -92,10 +127,10 @@ class KnowledgeBase:
         """What the live generation holds, for a writer to build the next one from."""
         live = current_generation(self.data_dir)
         if live is None:
-            return LiveIndex([], None, None)
+            return LiveIndex([], None, None, None)
         store = Store(live / DB_FILE)
         try:
-            return LiveIndex(store.stored_documents(), store.info("lexicon"), live)
+            return LiveIndex(store.stored_documents(), store.info("lexicon"), store.info("model_id"), live)
         finally:
             store.close()
 
@@ -146,8 +181,9 @@ class KnowledgeBase:
                 else:
                     to_read.append(path)
             changed = False
-            if to_read:  # new text to embed, most likely: the model loads while the files are read
+            if to_read:  # new text to embed and tokenise, most likely: both load while the files are read
                 self.embedder.preload()
+                preload_dictionary()
             reading = load_documents(to_read, password)
             bar = tqdm(
                 reading,
@@ -169,8 +205,10 @@ class KnowledgeBase:
                         path.name, loaded.content_hash, loaded.ingest_version, placement.other.document.id
                     )
             # Unchanged files re-ingested after the dictionary grew (an upgrade) rebuild the index with
-            # today's tokens, so start-up need not tokenise it afresh (embeddings come from the cache).
-            if changed or (stored and index.lexicon != lexicon_version()):
+            # today's tokens, so start-up need not tokenise it afresh (embeddings come from the cache);
+            # after the embedding model or its runtime changed, with vectors the queries' model makes.
+            outdated = (index.lexicon, index.model_id) != (lexicon_version(), self.embedder.model_id)
+            if changed or (stored and outdated):
                 self._rebuild(index, stored, show_progress)
             known.save()  # after the build: a duplicate's document is stored by now
         return [results[path] for path in order]

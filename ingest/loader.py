@@ -12,11 +12,8 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ingest.docx import docx_text
-from ingest.html import html_text
 from ingest.markdown import markdown_headings
 from ingest.model import Document, SourceText
-from ingest.pdf import pdf_text
 from ingest.pipeline import build_document
 from ingest.sniff import Kind, sniff
 from ingest.text import EMPTY, decode_text
@@ -90,14 +87,22 @@ def parse_document(data: bytes, name: str, password: str | None = None) -> Docum
         raise ValueError(f"扩展名是 {suffix}，但内容不是{expected.value}（文件可能已损坏或被改了扩展名）")
     if kind not in _UNMISTAKABLE and suffix not in SUPPORTED:
         raise ValueError(f"不支持的文件类型“{suffix or '无扩展名'}”（支持：{'、'.join(SUPPORTED)}）")
+    # The readers of PDF, Word and web pages import their libraries (a second in all) when first met:
+    # a process adding one text file never loads them.
     match kind:
         case Kind.PDF:
+            from ingest.pdf import pdf_text
+
             text, page_starts = pdf_text(data, password)
             source = SourceText(text, "pdf", page_starts=tuple(page_starts))
         case Kind.DOCX:
+            from ingest.docx import docx_text
+
             text, headings = docx_text(data)
             source = SourceText(text, "docx", headings=tuple(headings))
         case Kind.HTML:
+            from ingest.html import html_text
+
             source = html_text(decode_text(data))
         case _ if suffix == ".md":  # in a .txt a leading # is just a character
             text = decode_text(data)

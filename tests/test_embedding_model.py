@@ -161,6 +161,15 @@ def test_onnx_runtime_gives_the_torch_models_vectors(embedder: Embedder, model_p
     assert torch.model_id == embedder.model_id
 
 
+def test_the_int8_runtime_is_close_to_float32_and_cached_apart(embedder: Embedder, model_path: Path) -> None:
+    # Asked for, the graph is quantized (once, offline); its vectors are near the float32 ones but not
+    # the same, so they get their own cache key and an index is rebuilt when the runtime changes.
+    int8 = Embedder.load(model_path, runtime="onnx-int8")
+    cosines = np.sum(int8.embed_passages(TEXTS) * embedder.embed_passages(TEXTS), axis=1)
+    assert cosines.min() > 0.99, cosines.min()
+    assert int8.model_id == embedder.model_id + "+int8"
+
+
 def test_an_unknown_runtime_is_refused_by_name(model_path: Path) -> None:
     with pytest.raises(ValueError, match="tensorrt"):
         Embedder.load(model_path, runtime="tensorrt")

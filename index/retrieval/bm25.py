@@ -6,7 +6,6 @@ tens of thousands of passages.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 
@@ -16,26 +15,30 @@ from scipy import sparse
 
 class Bm25:
     def __init__(self, docs: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        # One pass over all tokens in Python (a term's column: its first appearance), the rest in numpy:
+        # at 47,000 passages this is a few times faster than counting each passage's terms in a loop.
         self.vocab: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        tfs: list[float] = []
-        lengths = np.array([len(d) for d in docs], dtype=np.float32)
-        for row, doc in enumerate(docs):
-            for term, tf in Counter(doc).items():
-                rows.append(row)
-                cols.append(self.vocab.setdefault(term, len(self.vocab)))
-                tfs.append(tf)
-        n_docs = len(docs)
-        tf = np.array(tfs, dtype=np.float32)
-        df = np.bincount(np.array(cols, dtype=np.int64), minlength=len(self.vocab)).astype(np.float32)
-        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
-        avg = float(lengths.mean()) if n_docs and lengths.sum() else 1.0
-        norm = k1 * (1 - b + b * lengths[np.array(rows, dtype=np.int64)] / avg) if rows else tf
-        weights = idf[np.array(cols, dtype=np.int64)] * tf * (k1 + 1) / (tf + norm)
-        self.matrix = sparse.csc_matrix(
-            (weights, (rows, cols)), shape=(n_docs, len(self.vocab)), dtype=np.float32
+        columns = self.vocab.setdefault
+        lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        flat = np.fromiter(
+            (columns(term, len(self.vocab)) for doc in docs for term in doc),
+            dtype=np.int64,
+            count=int(lengths.sum()),
         )
+        n_docs, n_terms = len(docs), len(self.vocab)
+        # (passage, term) pairs, counted: each distinct pair once, with its frequency in the passage.
+        pairs, tf = np.unique(
+            np.repeat(np.arange(n_docs, dtype=np.int64), lengths) * n_terms + flat, return_counts=True
+        )
+        rows, cols = pairs // max(n_terms, 1), pairs % max(n_terms, 1)
+        tf = tf.astype(np.float32)
+        df = np.bincount(cols, minlength=n_terms).astype(np.float32)
+        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
+        lengths = lengths.astype(np.float32)
+        avg = float(lengths.mean()) if n_docs and lengths.sum() else 1.0
+        norm = k1 * (1 - b + b * lengths[rows] / avg)
+        weights = idf[cols] * tf * (k1 + 1) / (tf + norm)
+        self.matrix = sparse.csc_matrix((weights, (rows, cols)), shape=(n_docs, n_terms), dtype=np.float32)
         self.n_docs = n_docs
         self.df = df.astype(np.int64)  # passages holding each term
 

@@ -13,11 +13,14 @@ documents' own). A fitted linear model (index.fitted) weighs them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import numpy as np
 
-from index.analysis.enumerations import enumeration_match
+from index.analysis.enumerations import enumeration_match, enumerations
+from index.analysis.units import sentence_spans
 from index.retrieval.bm25 import Bm25
 from index.retrieval.kinds import fit
 from index.retrieval.query import Query
@@ -48,16 +51,50 @@ FEATURES = (
 )
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class PerRow(Generic[T]):
+    """What `compute` makes of each passage's text, made when a query first looks at that passage:
+    only candidates are ever looked at, so loading a generation computes it for none."""
+
+    texts: Sequence[str]
+    compute: Callable[[str], T]
+    done: dict[int, T] = field(default_factory=dict)
+
+    def __getitem__(self, row: int) -> T:
+        if row not in self.done:  # two threads may both compute it: the same value
+            self.done[row] = self.compute(self.texts[row])
+        return self.done[row]
+
+
+def lowered_sentences(text: str) -> list[str]:
+    return [text[a:b].lower() for a, b in sentence_spans(text)]
+
+
 @dataclass(frozen=True, slots=True)
 class Corpus:
-    """What the features read of each passage, computed once when a generation is loaded."""
+    """What the features read of each passage."""
 
     texts: list[str]  # lower-cased passage text
     headings: list[str]  # lower-cased document title and heading path
-    sentences: list[list[str]]  # lower-cased sentences of each passage
-    enumerations: list[set[tuple[int, str]]]
+    sentences: PerRow[list[str]]  # lower-cased sentences of each passage
+    enumerations: PerRow[set[tuple[int, str]]]
     authority: np.ndarray  # index.storage.reprints.authority_of: 0 章程 … 10+ saved pages
     length: np.ndarray  # characters
+
+    @classmethod
+    def of(cls, texts: list[str], headings: list[str], authority: np.ndarray) -> Corpus:
+        """`texts` as stored (not lower-cased) with their passages' headings and authority."""
+        return cls(
+            texts=[t.lower() for t in texts],
+            headings=[h.lower() for h in headings],
+            sentences=PerRow(texts, lowered_sentences),
+            enumerations=PerRow(texts, enumerations),
+            authority=authority,
+            length=np.array([len(t) for t in texts], dtype=np.float32),
+        )
 
 
 @dataclass(frozen=True, slots=True)

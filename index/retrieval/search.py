@@ -12,10 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analysis.enumerations import enumerations
 from index.analysis.phrase import folded, phrase_spans
 from index.analysis.tokenize import bigrams, lexicon_version, tokenize
-from index.analysis.units import sentence_spans
 from index.embedding.embedder import Embedder
 from index.fitted.linear import LinearModel, shipped
 from index.model import Hit, Reference
@@ -23,6 +21,7 @@ from index.retrieval.bm25 import Bm25
 from index.retrieval.dense import DenseIndex
 from index.retrieval.features import Candidates, Corpus, candidates
 from index.retrieval.highlight import term_spans
+from index.retrieval.modes import MODES
 from index.retrieval.query import Query, parse
 from index.storage.generations import DB_FILE, DENSE_FILE
 from index.storage.reprints import authority_of
@@ -30,7 +29,6 @@ from index.storage.store import Store, meta_from_json
 from index.storage.versions import superseded
 from ingest.model import Passage
 
-MODES = ("hybrid", "lexical", "dense", "phrase")
 DENSE_CANDIDATES = 400  # nearest sentence units looked at per query
 REPRINT_SLACK = 3  # rank this many times top_k: reprints that fold into one hit leave room for others
 
@@ -57,17 +55,15 @@ class Searcher:
             tokens = {p.id: tokenize(p.text) for p in self.passages}
         self.body = Bm25([tokens[p.id] for p in self.passages])
         headings = [" ".join((self.titles[p.document_id], *p.heading_path)) for p in self.passages]
-        self.heading = Bm25([tokenize(h) for h in headings])
+        heading_tokens = {h: tokenize(h) for h in set(headings)}  # a document's passages share headings
+        self.heading = Bm25([heading_tokens[h] for h in headings])
         self.chars = Bm25([bigrams(p.text) for p in self.passages])
         # Lower is more authoritative: the Constitution, regulations, plans, saved pages (reprints, digests).
         self.authority = {r["id"]: authority_of(self.metas[r["id"]].doc_type, r["format"]) for r in docs}
-        self.corpus = Corpus(
-            texts=[p.text.lower() for p in self.passages],
-            headings=[h.lower() for h in headings],
-            sentences=[[p.text[a:b].lower() for a, b in sentence_spans(p.text)] for p in self.passages],
-            enumerations=[enumerations(p.text) for p in self.passages],
-            authority=np.array([self.authority[p.document_id] for p in self.passages], dtype=np.float32),
-            length=np.array([len(p.text) for p in self.passages], dtype=np.float32),
+        self.corpus = Corpus.of(
+            [p.text for p in self.passages],
+            headings,
+            np.array([self.authority[p.document_id] for p in self.passages], dtype=np.float32),
         )
         # Each passage's document as its position in `titles`: filters test documents, not passages.
         position = {doc_id: i for i, doc_id in enumerate(self.titles)}

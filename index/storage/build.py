@@ -29,7 +29,7 @@ log = logging.getLogger("djkb")
 class Previous:
     """What the live generation computed that the next one need not compute again."""
 
-    tokens: Mapping[str, list[str]]  # passage text → tokens, when made with today's dictionary
+    tokens: Mapping[str, str]  # passage text → its tokens joined by spaces, made with today's dictionary
     judged: Judged | None  # its reprint detection's inputs and verdicts
 
 
@@ -94,7 +94,28 @@ def _write(
     show_progress: bool,
     previous: Previous,
 ) -> None:
+    # The database first, the vectors last: in a process that has just started, the model is still
+    # loading on its thread (Embedder.preload) while tokens, reprints and rows are made.
+    tokens = {
+        p.id: known[p.text] if p.text in (known := previous.tokens) else " ".join(tokenize(p.text))
+        for stored in documents
+        for p in stored.document.passages
+    }
+    old = superseded((s.document.id, s.lineage, s.document.meta, s.ingested_at) for s in documents)
+    reprints = find_reprints([s.document for s in documents if s.document.id not in old], previous.judged)
     units = [pair for stored in documents for pair in dense_units(stored.document)]
+    write_store(
+        generation / DB_FILE,
+        documents,
+        tokens,
+        [(u.passage_id, u.start, u.end) for u, _ in units],
+        reprints,
+        {
+            "model_id": embedder.model_id,
+            "lexicon": lexicon_version(),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        },
+    )
     cache = EmbeddingCache(embedding_cache_path(data_dir))
     try:
         vectors = cache.embed(
@@ -108,21 +129,3 @@ def _write(
     if not units:  # an empty index: only here is the model loaded for its dimension alone
         vectors = np.zeros((0, embedder.dim), dtype=np.float32)
     write_dense(generation / DENSE_FILE, vectors, vectors.shape[1])
-    tokens = {
-        p.id: known[p.text] if p.text in (known := previous.tokens) else tokenize(p.text)
-        for stored in documents
-        for p in stored.document.passages
-    }
-    old = superseded((s.document.id, s.lineage, s.document.meta, s.ingested_at) for s in documents)
-    write_store(
-        generation / DB_FILE,
-        documents,
-        tokens,
-        [(u.passage_id, u.start, u.end) for u, _ in units],
-        find_reprints([s.document for s in documents if s.document.id not in old], previous.judged),
-        {
-            "model_id": embedder.model_id,
-            "lexicon": lexicon_version(),
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        },
-    )

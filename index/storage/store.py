@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -181,10 +181,10 @@ class Store:
         )
         return [(r["id"], r["tokens"].split(" ") if r["tokens"] else []) for r in rows]
 
-    def tokens_by_text(self) -> dict[str, list[str]]:
-        """Each stored passage text's tokens: what a rebuild with the same lexicon need not compute again."""
-        rows = self._db.execute("SELECT text, tokens FROM passages")
-        return {r["text"]: r["tokens"].split(" ") if r["tokens"] else [] for r in rows}
+    def tokens_by_text(self) -> dict[str, str]:
+        """Each stored passage text's tokens, joined by spaces as stored: what a rebuild with the same
+        lexicon need not compute again (nor split and join again)."""
+        return dict(self._db.execute("SELECT text, tokens FROM passages").fetchall())
 
     def judged(self) -> Judged | None:
         """What this generation's reprint detection looked at and found; None when it kept no record of
@@ -209,7 +209,7 @@ class Store:
 def write_store(
     path: Path,
     documents: Sequence[StoredDocument],
-    passage_tokens: dict[str, list[str]],
+    passage_tokens: Mapping[str, str],  # passage ID → its tokens joined by spaces
     units: Iterable[tuple[str, int, int]],
     reprints: Judged,
     info: dict[str, str],
@@ -252,7 +252,7 @@ def write_store(
                         p.section_key,
                         json.dumps(p.part),
                         p.page,
-                        " ".join(passage_tokens[p.id]),
+                        passage_tokens[p.id],
                     )
                     for p in doc.passages
                 ],
