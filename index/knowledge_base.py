@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -95,25 +96,27 @@ class KnowledgeBase:
     def find_documents(self, ref: str) -> list[tuple[str, str]]:
         """(ID, title) of the live documents whose ID, file name or title is `ref`, else of those whose
         title holds it. Reads the documents' rows alone: no search index is loaded for it."""
-        live = current_generation(self.data_dir)
-        if live is None:
-            return []
-        store = Store(live / DB_FILE)
-        try:
-            rows = [(r["id"], r["source"], meta_from_json(r["meta"]).title) for r in store.document_rows()]
-        finally:
-            store.close()
+        with self._live_store() as store:
+            documents = store.document_rows() if store else []
+            rows = [(r["id"], r["source"], meta_from_json(r["meta"]).title) for r in documents]
         exact = [(doc_id, title) for doc_id, source, title in rows if ref in (doc_id, source, title)]
         return exact or [(doc_id, title) for doc_id, _, title in rows if ref in title]
 
     def document(self, doc_id: str) -> Document | None:
         """The live document `doc_id` with its outline, without its passages."""
+        with self._live_store() as store:
+            return store.document(doc_id, with_passages=False) if store else None
+
+    @contextlib.contextmanager
+    def _live_store(self) -> Iterator[Store | None]:
+        """The live generation's database, None when nothing is ingested yet."""
         live = current_generation(self.data_dir)
         if live is None:
-            return None
+            yield None
+            return
         store = Store(live / DB_FILE)
         try:
-            return store.document(doc_id, with_passages=False)
+            yield store
         finally:
             store.close()
 
@@ -125,14 +128,12 @@ class KnowledgeBase:
 
     def _live_index(self) -> LiveIndex:
         """What the live generation holds, for a writer to build the next one from."""
-        live = current_generation(self.data_dir)
-        if live is None:
-            return LiveIndex([], None, None, None)
-        store = Store(live / DB_FILE)
-        try:
-            return LiveIndex(store.stored_documents(), store.info("lexicon"), store.info("model_id"), live)
-        finally:
-            store.close()
+        with self._live_store() as store:
+            if store is None:
+                return LiveIndex([], None, None, None)
+            return LiveIndex(
+                store.stored_documents(), store.info("lexicon"), store.info("model_id"), store.path.parent
+            )
 
     def _rebuild(
         self, index: LiveIndex, documents: list[StoredDocument], show_progress: bool = False

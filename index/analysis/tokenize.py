@@ -11,9 +11,7 @@ import contextlib
 import hashlib
 import logging
 import marshal
-import os
 import re
-import tempfile
 import threading
 from functools import cache
 from importlib import resources
@@ -21,6 +19,7 @@ from importlib import resources
 import jieba
 
 from index.cache_dir import default_cache_dir
+from index.staged_file import staged
 
 _DATA = resources.files("index.analysis") / "data"
 # Tokens made only of punctuation, symbols or whitespace carry no meaning for BM25.
@@ -82,10 +81,8 @@ def _tokenizer() -> jieba.Tokenizer:
         tokenizer.add_word(colloquial, freq=max(tokenizer.suggest_freq(colloquial), 20_000))
     with contextlib.suppress(OSError):  # a read-only home still tokenises, only slower to start
         table.parent.mkdir(parents=True, exist_ok=True)
-        fd, staging = tempfile.mkstemp(dir=table.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as out:
-            out.write(marshal.dumps((tokenizer.FREQ, tokenizer.total)))
-        os.replace(staging, table)
+        with staged(table) as staging:
+            staging.write_bytes(marshal.dumps((tokenizer.FREQ, tokenizer.total)))
     return tokenizer
 
 

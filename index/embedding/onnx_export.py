@@ -10,15 +10,13 @@ module only to export (it imports torch; model_build imports it when it builds).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 import warnings
 from pathlib import Path
 
 import torch
 
 from index.embedding.model_build import onnx_path
+from index.staged_file import staged
 
 _OPSET = 17
 
@@ -33,30 +31,22 @@ def export_onnx(model_folder: Path) -> Path:
     pooled = _MeanPooled(encoder.eval())
     ids = torch.tensor([[0, 6, 2], [0, 6, 1]])  # any ids: both axes are declared dynamic below
     mask = torch.tensor([[1, 1, 1], [1, 1, 0]])
-    fd, staging = tempfile.mkstemp(prefix=".model-", suffix=".onnx", dir=target.parent)
-    os.close(fd)
-    try:
-        with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the exporter's tracer and deprecation notices
-            torch.onnx.export(
-                pooled,
-                (ids, mask),
-                staging,
-                input_names=["input_ids", "attention_mask"],
-                output_names=["sentence_embedding"],
-                dynamic_axes={
-                    "input_ids": {0: "batch", 1: "tokens"},
-                    "attention_mask": {0: "batch", 1: "tokens"},
-                    "sentence_embedding": {0: "batch"},
-                },
-                opset_version=_OPSET,
-                dynamo=False,  # the TorchScript exporter needs no onnxscript and handles BERT well
-            )
-        os.chmod(staging, 0o644)
-        os.replace(staging, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(staging)
+    with staged(target) as staging, torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the exporter's tracer and deprecation notices
+        torch.onnx.export(
+            pooled,
+            (ids, mask),
+            str(staging),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["sentence_embedding"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "tokens"},
+                "attention_mask": {0: "batch", 1: "tokens"},
+                "sentence_embedding": {0: "batch"},
+            },
+            opset_version=_OPSET,
+            dynamo=False,  # the TorchScript exporter needs no onnxscript and handles BERT well
+        )
     return target
 
 

@@ -8,13 +8,11 @@ graph and loads in two thirds of the time (a quarter of the file); the vectors s
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from index.embedding.model_build import onnx_path
+from index.staged_file import staged
 
 
 def quantize_onnx(model_folder: Path) -> Path:
@@ -22,17 +20,12 @@ def quantize_onnx(model_folder: Path) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     source, target = onnx_path(model_folder), onnx_path(model_folder, quantized=True)
-    fd, staging = tempfile.mkstemp(prefix=".model-int8-", suffix=".onnx", dir=target.parent)
-    os.close(fd)
     quiet = logging.getLogger()  # the quantizer advises pre-processing through the root logger
     level = quiet.level
     quiet.setLevel(logging.ERROR)
     try:
-        quantize_dynamic(source, staging, weight_type=QuantType.QInt8, per_channel=True)
-        os.chmod(staging, 0o644)
-        os.replace(staging, target)
+        with staged(target) as staging:
+            quantize_dynamic(source, staging, weight_type=QuantType.QInt8, per_channel=True)
     finally:
         quiet.setLevel(level)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(staging)
     return target
