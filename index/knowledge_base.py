@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -44,14 +44,6 @@ class IngestResult:
     other_id: str = ""  # the document it duplicates (duplicate) or follows as a new version (version)
     other_title: str = ""
     other_source: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class LiveIndex:
-    documents: list[StoredDocument]
-    lexicon: str | None  # the dictionary its tokens were made with; None: there is no index yet
-    model_id: str | None  # the embedding model (and runtime variant) its vectors were made with
-    generation: Path | None  # where it lies
 
 
 __all__ = ["IndexBuildError", "IngestResult", "KnowledgeBase"]
@@ -126,32 +118,18 @@ class KnowledgeBase:
         if live is not None:
             live.search("党员", top_k=1)
 
-    def _live_index(self) -> LiveIndex:
-        """What the live generation holds, for a writer to build the next one from."""
+    def _live_index(self) -> Previous | None:
+        """What the live generation holds (its documents without passages), for a writer to build on."""
         with self._live_store() as store:
             if store is None:
-                return LiveIndex([], None, None, None)
-            return LiveIndex(
-                store.stored_documents(), store.info("lexicon"), store.info("model_id"), store.path.parent
+                return None
+            return Previous(
+                store.path.parent,
+                store.stored_documents(with_passages=False),
+                store.info("lexicon"),
+                store.info("model_id"),
+                store.info("layout"),
             )
-
-    def _rebuild(
-        self, index: LiveIndex, documents: list[StoredDocument], show_progress: bool = False
-    ) -> None:
-        """A new generation of `documents`, built on what the live one computed: its passages' tokens
-        where its dictionary is today's, its reprint verdicts (read only now: an unchanged re-ingest
-        needs none of them)."""
-        previous = Previous({}, None)
-        if index.generation is not None:
-            store = Store(index.generation / DB_FILE)
-            try:
-                tokens = store.tokens_by_text() if index.lexicon == lexicon_version() else {}
-                previous = Previous(tokens, store.judged())
-            finally:
-                store.close()
-        build_generation(
-            self.data_dir, documents, self.embedder, show_progress=show_progress, previous=previous
-        )
 
     def ingest(
         self, paths: Sequence[Path], *, show_progress: bool = False, password: str | None = None
@@ -162,7 +140,9 @@ class KnowledgeBase:
         """
         with writer_lock(self.data_dir):
             index = self._live_index()
-            stored = index.documents
+            stored = list(index.documents) if index is not None else []
+            with self._live_store() as store:
+                counts = {r["id"]: r["passages"] for r in store.document_rows()} if store else {}
             known = KnownDuplicates(self.data_dir)
             order = list(dict.fromkeys(expand_paths(paths)))
             results: dict[Path, IngestResult] = {}
@@ -176,9 +156,9 @@ class KnowledgeBase:
                 same = unchanged(path.name, digest, ingest_version(), stored)
                 twin = None if same is not None else known.twin(path.name, digest, ingest_version(), stored)
                 if same is not None:  # not even read again
-                    results[path] = _result(path, Placement(Outcome.UNCHANGED, same), same.document)
+                    results[path] = _result(path, Placement(Outcome.UNCHANGED, same), same.document, counts)
                 elif twin is not None:  # a file found to repeat a stored document before
-                    results[path] = _result(path, Placement(Outcome.DUPLICATE, twin), twin.document)
+                    results[path] = _result(path, Placement(Outcome.DUPLICATE, twin), twin.document, counts)
                 else:
                     to_read.append(path)
             changed = False
@@ -200,7 +180,7 @@ class KnowledgeBase:
                     continue
                 placement = place(loaded, stored)
                 changed |= _keep(placement, loaded, stored)
-                results[path] = _result(path, placement, loaded)
+                results[path] = _result(path, placement, loaded, counts)
                 if placement.outcome is Outcome.DUPLICATE and placement.other is not None:
                     known.remember(
                         path.name, loaded.content_hash, loaded.ingest_version, placement.other.document.id
@@ -208,19 +188,24 @@ class KnowledgeBase:
             # Unchanged files re-ingested after the dictionary grew (an upgrade) rebuild the index with
             # today's tokens, so start-up need not tokenise it afresh (embeddings come from the cache);
             # after the embedding model or its runtime changed, with vectors the queries' model makes.
-            outdated = (index.lexicon, index.model_id) != (lexicon_version(), self.embedder.model_id)
+            outdated = index is not None and (index.lexicon, index.model_id) != (
+                lexicon_version(),
+                self.embedder.model_id,
+            )
             if changed or (stored and outdated):
-                self._rebuild(index, stored, show_progress)
+                build_generation(
+                    self.data_dir, stored, self.embedder, show_progress=show_progress, previous=index
+                )
             known.save()  # after the build: a duplicate's document is stored by now
         return [results[path] for path in order]
 
     def remove(self, doc_id: str) -> bool:
         with writer_lock(self.data_dir):
             index = self._live_index()
-            kept = [s for s in index.documents if s.document.id != doc_id]
-            if len(kept) == len(index.documents):
+            kept = [s for s in index.documents if s.document.id != doc_id] if index is not None else []
+            if index is None or len(kept) == len(index.documents):
                 return False
-            self._rebuild(index, kept)
+            build_generation(self.data_dir, kept, self.embedder, previous=index)
             return True
 
 
@@ -244,8 +229,9 @@ def _keep(placement: Placement, document: Document, stored: list[StoredDocument]
     return True
 
 
-def _result(path: Path, placement: Placement, document: Document) -> IngestResult:
-    """The report of one file: the document it is now, and the one it repeats or follows."""
+def _result(path: Path, placement: Placement, document: Document, counts: Mapping[str, int]) -> IngestResult:
+    """The report of one file: the document it is now, and the one it repeats or follows. A stored
+    document is held without its passages: `counts` has their number."""
     other = placement.other.document if placement.other is not None else None
     if placement.outcome is Outcome.DUPLICATE and other is not None:
         document = other  # the file is that document
@@ -255,7 +241,7 @@ def _result(path: Path, placement: Placement, document: Document) -> IngestResul
         placement.outcome.value,
         document.id,
         document.title,
-        len(document.passages),
+        len(document.passages) or counts.get(document.id, 0),
         other_id=related.id if related else "",
         other_title=related.title if related else "",
         other_source=related.source if related else "",

@@ -16,7 +16,7 @@ import pytest
 from api.cli import main
 from index.knowledge_base import IndexBuildError, KnowledgeBase
 from index.storage.generations import DB_FILE, current_generation, embedding_cache_path
-from index.storage.reprints import find_reprints
+from index.storage.reprints import find_reprints, passage_texts
 from ingest.loader import load_document
 from ingest.model import Document, SourceText
 from ingest.pipeline import build_document
@@ -205,7 +205,9 @@ def test_reprints_are_texts_nearly_all_held_by_a_more_authoritative_document() -
     quoting = _page(
         "12月12日-18日", "我们要做到每月参加一次集中学习，这是对党员的基本要求，支部要逐月登记，年底通报。"
     )
-    found = find_reprints([joined, quoting, rules]).found  # ingested first, the pages still not the source
+    found = find_reprints(
+        passage_texts([joined, quoting, rules])
+    ).found  # ingested first, the pages still not the source
     (passage,) = joined.passages
     assert {pid: set(sources) for pid, sources in found.items()} == {
         passage.id: {rules.passages[0].id, rules.passages[1].id}  # the commentary quotes, reprints nothing
@@ -222,6 +224,6 @@ def test_reprints_found_again_after_a_change_are_those_a_full_detection_finds() 
     steps = [[joined], [joined, rules], [joined, rules, copy], [joined, copy]]
     previous = None
     for documents in steps:
-        previous = find_reprints(documents, previous)
-        assert previous.found == find_reprints(documents).found
+        previous = find_reprints(passage_texts(documents), previous)
+        assert previous.found == find_reprints(passage_texts(documents)).found
     assert previous is not None and previous.found == {}  # the rules removed: nothing is a reprint now

@@ -20,7 +20,6 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from index.analysis.enumerations import enumeration_match, enumerations
-from index.analysis.units import sentence_spans
 from index.retrieval.bm25 import Bm25
 from index.retrieval.kinds import fit
 from index.retrieval.query import Query
@@ -56,21 +55,16 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class PerRow(Generic[T]):
-    """What `compute` makes of each passage's text, made when a query first looks at that passage:
+    """What `compute` makes of a passage (by row), made when a query first looks at that passage:
     only candidates are ever looked at, so loading a generation computes it for none."""
 
-    texts: Sequence[str]
-    compute: Callable[[str], T]
+    compute: Callable[[int], T]
     done: dict[int, T] = field(default_factory=dict)
 
     def __getitem__(self, row: int) -> T:
         if row not in self.done:  # two threads may both compute it: the same value
-            self.done[row] = self.compute(self.texts[row])
+            self.done[row] = self.compute(row)
         return self.done[row]
-
-
-def lowered_sentences(text: str) -> list[str]:
-    return [text[a:b].lower() for a, b in sentence_spans(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +79,24 @@ class Corpus:
     length: np.ndarray  # characters
 
     @classmethod
-    def of(cls, texts: list[str], headings: list[str], authority: np.ndarray) -> Corpus:
-        """`texts` as stored (not lower-cased) with their passages' headings and authority."""
+    def of(
+        cls,
+        texts: list[str],
+        headings: list[str],
+        authority: np.ndarray,
+        sentences: Sequence[Sequence[tuple[int, int]]],
+        found: dict[int, set[tuple[int, str]]] | None,
+    ) -> Corpus:
+        """`texts` as stored (not lower-cased) with their passages' headings, authority, sentence spans
+        (index.analysis.units, as the build stored them) and the enumerations the build found by row
+        (None: a generation that did not store them, whose passages are looked at when first needed)."""
         return cls(
             texts=[t.lower() for t in texts],
             headings=[h.lower() for h in headings],
-            sentences=PerRow(texts, lowered_sentences),
-            enumerations=PerRow(texts, enumerations),
+            sentences=PerRow(lambda row: [texts[row][a:b].lower() for a, b in sentences[row]]),
+            enumerations=PerRow(lambda _: set(), found)
+            if found is not None
+            else PerRow(lambda row: enumerations(texts[row])),
             authority=authority,
             length=np.array([len(t) for t in texts], dtype=np.float32),
         )
@@ -104,20 +109,36 @@ class Candidates:
 
 
 def normalise(scores: np.ndarray, top: int = CANDIDATES) -> np.ndarray:
-    """Map the best score to 1 and the top-th best to 0; everything below clips to 0."""
+    """Map the best score to 1 and the top-th best to 0; everything below clips to 0. Scores are
+    ≥ 0 (0: no match), so only the matches are looked at."""
     if not len(scores):
         return scores
-    ranked = np.partition(scores, len(scores) - min(top, len(scores)))[-top:]
-    low, high = float(ranked.min()), float(ranked.max())
+    matched = scores[scores > 0]
+    if len(matched) >= top:
+        low = float(np.partition(matched, len(matched) - top)[len(matched) - top])
+    else:  # the top-th best is a non-match, unless every score is one of the few matches
+        low = float(matched.min()) if len(matched) == len(scores) else 0.0
+    high = float(matched.max()) if len(matched) else 0.0
     if high <= low:
         return (scores >= high).astype(np.float32) if high > 0 else np.zeros_like(scores)
     return np.clip((scores - low) / (high - low), 0.0, 1.0)
 
 
+def best_first(scores: np.ndarray, n: int) -> np.ndarray:
+    """Rows of the n highest scores, best first and the earlier row first among equals, as a stable
+    sort of all of them would give, found without sorting them all (tens of thousands per query)."""
+    if n >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    kth = np.partition(scores, len(scores) - n)[len(scores) - n]  # the n-th highest
+    above = np.flatnonzero(scores > kth)
+    rows = np.union1d(above, np.flatnonzero(scores == kth)[: n - len(above)])
+    return rows[np.argsort(-scores[rows], kind="stable")]
+
+
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
-    """Rows of the n best positive scores, best first."""
-    best = np.argsort(-scores, kind="stable")[:n]
-    return best[scores[best] > 0]
+    """Rows of the n best positive scores, best first (the earlier row first among equals)."""
+    rows = np.flatnonzero(scores > 0)
+    return rows[best_first(scores[rows], n)]
 
 
 def _rank_feature(order: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -138,8 +159,7 @@ def _feedback(query: Query, body: Bm25, first: np.ndarray) -> np.ndarray:
     for term in query.terms:
         if (col := body.vocab.get(term)) is not None:
             weight[col] = 0.0
-    cols = np.argsort(-weight)[:FEEDBACK_TERMS]
-    cols = cols[weight[cols] > 0]
+    cols = _top(weight, FEEDBACK_TERMS)
     if not len(cols):
         return np.zeros(body.n_docs, dtype=np.float32)
     terms = {body.terms[c]: float(weight[c] / weight[cols[0]]) for c in cols}

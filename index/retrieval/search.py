@@ -13,19 +13,21 @@ from pathlib import Path
 import numpy as np
 
 from index.analysis.phrase import folded, phrase_spans
-from index.analysis.tokenize import bigrams, lexicon_version, tokenize
+from index.analysis.tokenize import lexicon_version, tokenize
 from index.embedding.embedder import Embedder
 from index.fitted.linear import LinearModel, shipped
 from index.model import Hit, Reference
 from index.retrieval.bm25 import Bm25
 from index.retrieval.dense import DenseIndex
-from index.retrieval.features import Candidates, Corpus, candidates
+from index.retrieval.features import Candidates, Corpus, best_first, candidates
 from index.retrieval.highlight import term_spans
 from index.retrieval.modes import MODES
 from index.retrieval.query import Query, parse
-from index.storage.generations import DB_FILE, DENSE_FILE
+from index.storage import term_counts
+from index.storage.generations import DB_FILE, DENSE_FILE, LEXICAL_FILE
 from index.storage.reprints import authority_of
 from index.storage.store import Store, meta_from_json
+from index.storage.term_counts import FIELDS, TermCounts
 from index.storage.versions import superseded
 from ingest.model import Passage
 
@@ -49,35 +51,33 @@ class Searcher:
         self.superseded = superseded(
             (r["id"], r["lineage"], self.metas[r["id"]], r["ingested_at"]) for r in docs
         )
-        if self.store.info("lexicon") == lexicon_version():
-            tokens = dict(self.store.passage_tokens())
-        else:  # built with another dictionary: tokenise afresh so queries and passages agree
-            tokens = {p.id: tokenize(p.text) for p in self.passages}
-        self.body = Bm25([tokens[p.id] for p in self.passages])
+        fields = self._term_counts()
+        self.body, self.heading, self.chars = (Bm25(fields[name]) for name in FIELDS)
         headings = [" ".join((self.titles[p.document_id], *p.heading_path)) for p in self.passages]
-        # Each title and heading tokenised once: a heading path is mostly unique (its article), its
-        # parts are not (46,882 paths but 3,000 parts at 100×; 30 s of jieba down to under one).
-        parts: dict[str, list[str]] = {}
-        self.heading = Bm25(
-            [
-                [t for part in (self.titles[p.document_id], *p.heading_path) for t in _cached(parts, part)]
-                for p in self.passages
-            ]
-        )
-        self.chars = Bm25([bigrams(p.text) for p in self.passages])
         # Lower is more authoritative: the Constitution, regulations, plans, saved pages (reprints, digests).
         self.authority = {r["id"]: authority_of(self.metas[r["id"]].doc_type, r["format"]) for r in docs}
+        units = self.store.units()
+        self.unit_rows = np.array([self._row[pid] for pid, _, _ in units], dtype=np.int64)
+        sentences: list[list[tuple[int, int]]] = [[] for _ in self.passages]
+        for row, (_, start, end) in zip(self.unit_rows.tolist(), units, strict=True):
+            sentences[row].append((start, end))
+        found: dict[int, set[tuple[int, str]]] | None = None
+        if (stored := self.store.enumerations()) is not None:
+            found = {}
+            for pid, size, shared in stored:
+                found.setdefault(self._row[pid], set()).add((size, shared))
         self.corpus = Corpus.of(
             [p.text for p in self.passages],
             headings,
             np.array([self.authority[p.document_id] for p in self.passages], dtype=np.float32),
+            sentences,
+            found,
         )
         # Each passage's document as its position in `titles`: filters test documents, not passages.
         position = {doc_id: i for i, doc_id in enumerate(self.titles)}
         self._document_rows = np.array([position[p.document_id] for p in self.passages], dtype=np.int64)
         self._current = np.array([p.document_id not in self.superseded for p in self.passages], dtype=bool)
         self.dense = DenseIndex(generation / DENSE_FILE)
-        self.unit_rows = np.array([self._row[pid] for pid in self.store.unit_passages()], dtype=np.int64)
         # Reprinted text: each reprint row → its canonical rows (best first), and back.
         self._canonical: dict[int, list[int]] = {}
         self._reprinted: dict[int, list[int]] = {}
@@ -88,6 +88,20 @@ class Searcher:
 
     def close(self) -> None:
         self.store.close()
+
+    def _term_counts(self) -> dict[str, TermCounts]:
+        """The lexical fields' term counts as the build stored them; counted afresh for a generation
+        written by an earlier djkb or with another dictionary, so queries and passages agree."""
+        path = self.generation / LEXICAL_FILE
+        same = self.store.info("lexicon") == lexicon_version()
+        if same and path.exists():
+            return term_counts.load(path)
+        if same:
+            tokens = dict(self.store.passage_tokens())
+        else:
+            tokens = {p.id: tokenize(p.text) for p in self.passages}
+        fields = term_counts.field_tokens(self.passages, self.titles, tokens)
+        return {name: term_counts.count_terms(fields[name]) for name in FIELDS}
 
     def row(self, passage_id: str) -> int | None:
         """The passage's position in `passages` (document order), None when it is not in this generation."""
@@ -180,16 +194,18 @@ class Searcher:
         allowed = self._allowed(documents, doc_types, include_superseded)
         if mode == "hybrid":
             found = self.candidates(query, allowed)
-            scores = np.full(len(self.passages), -np.inf)
-            scores[found.rows] = (ranker or shipped("ranker")).score(found.features)
+            rows, scored = found.rows, (ranker or shipped("ranker")).score(found.features)
         else:
             retriever = {"lexical": self.lexical_scores, "dense": self.dense_scores}.get(
                 mode, self.phrase_scores
             )
             raw = retriever(query)
-            scores = np.where(allowed & (raw > 0), raw, -np.inf)
-        best = np.argsort(-scores, kind="stable")[: REPRINT_SLACK * top_k]
-        ranked = [int(i) for i in best if np.isfinite(scores[i])]
+            rows = np.flatnonzero(allowed & (raw > 0))
+            scored = raw[rows]
+        # Only the rows found are ranked (in row order: the earlier one first among equal scores).
+        scores = np.full(len(self.passages), -np.inf)
+        scores[rows] = scored
+        ranked = [int(rows[i]) for i in best_first(scored, REPRINT_SLACK * top_k) if np.isfinite(scored[i])]
         shown = self._once(ranked, scores, allowed)[:top_k]
         if mode == "phrase":
             return [
@@ -245,9 +261,3 @@ class Searcher:
     def _reference(self, row: int) -> Reference:
         passage = self.passages[row]
         return Reference(passage.id, passage.document_id, self.titles[passage.document_id], passage.citation)
-
-
-def _cached(done: dict[str, list[str]], text: str) -> list[str]:
-    if text not in done:
-        done[text] = tokenize(text)
-    return done[text]

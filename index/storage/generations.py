@@ -1,7 +1,7 @@
 """Data directory layout and the atomic switch between index generations.
 
     DATA/CURRENT                 name of the live generation (replaced atomically)
-    DATA/generations/<name>/     djkb.sqlite + dense.faiss, never modified once live
+    DATA/generations/<name>/     djkb.sqlite + lexical.npz + dense.faiss, never modified once live
     DATA/cache/embeddings.sqlite embeddings by (model, text), shared by all generations
     DATA/ingest.lock             one writer at a time
 
@@ -22,6 +22,7 @@ from pathlib import Path
 
 DB_FILE = "djkb.sqlite"
 DENSE_FILE = "dense.faiss"
+LEXICAL_FILE = "lexical.npz"  # term counts (index.storage.term_counts)
 KEEP = 2  # the live generation and its predecessor (a reader may still be opening it)
 
 

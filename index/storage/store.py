@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
+from index.analysis.enumerations import enumerations
 from index.storage.reprints import Judged
 from ingest.model import Document, DocumentMeta, Passage, Section
 
@@ -29,12 +30,17 @@ CREATE TABLE passages (
 );
 CREATE INDEX passages_by_document ON passages (document_id, ordinal);
 CREATE TABLE units (row INTEGER PRIMARY KEY, passage_id TEXT, start INTEGER, "end" INTEGER);
+-- Counted enumerations in each passage (index.analysis.enumerations), for the ranking's features.
+CREATE TABLE enumerations (passage_id TEXT, size INTEGER, shared TEXT);
 -- A passage that reprints the text of passages of more authoritative documents (rank 0 covers most).
 CREATE TABLE reprints (passage_id TEXT, canonical_id TEXT, rank INTEGER, PRIMARY KEY (passage_id, rank));
 -- What reprint detection looked at: each passage's authority and kept shingles (uint32), for the next build.
 CREATE TABLE shingles (passage_id TEXT PRIMARY KEY, authority INTEGER, codes BLOB);
 CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT);
 """
+# What a generation holds beyond its rows: "2" adds the term counts file and the enumerations table,
+# which a generation is extended with (index.storage.build) rather than rebuilt.
+LAYOUT = "2"
 REPRINTS_VERSION = "1"  # of index.storage.reprints' rules: a generation judged by others is not built on
 
 
@@ -62,8 +68,8 @@ def _passage_from_row(row: sqlite3.Row) -> Passage:
     )
 
 
-def _judged_row(row: sqlite3.Row) -> tuple[str, int, frozenset[int]]:
-    return row["text"], row["authority"], frozenset(np.frombuffer(row["codes"], np.uint32).tolist())
+def _judged_row(row: sqlite3.Row) -> tuple[str, int, np.ndarray]:
+    return row["text"], row["authority"], np.frombuffer(row["codes"], np.uint32)
 
 
 def meta_from_json(text: str) -> DocumentMeta:
@@ -136,10 +142,11 @@ class Store:
             **extra,
         )
 
-    def stored_documents(self) -> list[StoredDocument]:
-        """Every document with its passages, in ingest order, as the next ingest builds on them."""
+    def stored_documents(self, *, with_passages: bool = True) -> list[StoredDocument]:
+        """Every document, in ingest order, as the next ingest builds on them; without their passages
+        what a document is (identity, versions) is known, and adding one document reads no more."""
         passages: dict[str, list[Passage]] = defaultdict(list)
-        for passage in self.passages():  # one query for all of them, not one per document
+        for passage in self.passages() if with_passages else ():  # one query for all, not one per document
             passages[passage.document_id].append(passage)
         return [
             StoredDocument(
@@ -201,6 +208,32 @@ class Store:
             found[pid].append(canonical)
         return Judged(passages, {pid: tuple(sources) for pid, sources in found.items()})
 
+    def texts(self) -> list[tuple[str, str, str]]:
+        """(passage ID, document ID, text) of every passage, in document order."""
+        return self._db.execute(
+            "SELECT p.id, p.document_id, p.text FROM passages p JOIN documents d ON d.id = p.document_id "
+            "ORDER BY d.ordinal, p.ordinal"
+        ).fetchall()
+
+    def unit_documents(self) -> list[str]:
+        """Document ID of each dense-index row, in row order."""
+        rows = self._db.execute(
+            "SELECT p.document_id FROM units u JOIN passages p ON p.id = u.passage_id ORDER BY u.row"
+        )
+        return [r[0] for r in rows]
+
+    def units(self) -> list[tuple[str, int, int]]:
+        """(passage ID, start, end) of each dense-index row, in row order: the passages' sentences."""
+        return self._db.execute('SELECT passage_id, start, "end" FROM units ORDER BY row').fetchall()
+
+    def enumerations(self) -> list[tuple[str, int, str]] | None:
+        """(passage ID, size, shared character) of each counted enumeration the build found; None for a
+        generation written before they were stored."""
+        try:
+            return self._db.execute("SELECT passage_id, size, shared FROM enumerations").fetchall()
+        except sqlite3.OperationalError:
+            return None
+
     def unit_passages(self) -> list[str]:
         """Passage ID of each dense-index row, in row order."""
         return [r["passage_id"] for r in self._db.execute("SELECT passage_id FROM units ORDER BY row")]
@@ -218,65 +251,123 @@ def write_store(
     db = sqlite3.connect(path)
     try:
         db.executescript(SCHEMA)
-        for ordinal, stored in enumerate(documents):
-            doc = stored.document
-            db.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    doc.id,
-                    ordinal,
-                    doc.source,
-                    doc.content_hash,
-                    doc.text,
-                    json.dumps(asdict(doc.meta), ensure_ascii=False),
-                    json.dumps([asdict(s) for s in doc.outline], ensure_ascii=False),
-                    stored.ingested_at,
-                    stored.lineage,
-                    doc.text_hash,
-                    doc.format,
-                    doc.ingest_version,
-                ),
-            )
-            db.executemany(
-                "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        p.id,
-                        p.document_id,
-                        p.ordinal,
-                        p.text,
-                        p.start,
-                        p.end,
-                        json.dumps(p.heading_path, ensure_ascii=False),
-                        p.citation,
-                        p.section_key,
-                        json.dumps(p.part),
-                        p.page,
-                        passage_tokens[p.id],
-                    )
-                    for p in doc.passages
-                ],
-            )
-        db.executemany(
-            'INSERT INTO units (row, passage_id, start, "end") VALUES (?, ?, ?, ?)',
-            [(row, pid, start, end) for row, (pid, start, end) in enumerate(units)],
-        )
-        db.executemany(
-            "INSERT INTO reprints VALUES (?, ?, ?)",
-            [
-                (pid, canonical, rank)
-                for pid, found in reprints.found.items()
-                for rank, canonical in enumerate(found)
-            ],
-        )
-        db.executemany(
-            "INSERT INTO shingles VALUES (?, ?, ?)",
-            [
-                (pid, rank, np.array(sorted(codes), dtype=np.uint32).tobytes())
-                for pid, (_, rank, codes) in reprints.passages.items()
-            ],
-        )
-        db.executemany("INSERT INTO info VALUES (?, ?)", [*info.items(), ("reprints", REPRINTS_VERSION)])
+        _insert_documents(db, documents, 0, passage_tokens)
+        _insert_units(db, units, 0)
+        _write_findings(db, reprints, info)
         db.commit()
     finally:
         db.close()
+
+
+def extend_store(
+    path: Path,
+    removed: Collection[str],
+    added: Sequence[StoredDocument],
+    passage_tokens: Mapping[str, str],
+    units: Iterable[tuple[str, int, int]],
+    reprints: Judged,
+    info: dict[str, str],
+) -> None:
+    """Change a copy of the previous generation's database into the next one's: the `removed` documents
+    out with their passages and units (the units after them closing up, as the dense index's rows do),
+    the `added` ones appended after the rest, reprints and info as found now."""
+    db = sqlite3.connect(path)
+    try:
+        db.execute("CREATE TEMP TABLE gone (id TEXT PRIMARY KEY)")
+        db.executemany("INSERT INTO gone VALUES (?)", [(doc_id,) for doc_id in removed])
+        db.executescript(
+            """
+            CREATE TEMP TABLE kept AS SELECT u.passage_id, u.start, u."end" FROM units u
+                JOIN passages p ON p.id = u.passage_id WHERE p.document_id NOT IN gone ORDER BY u.row;
+            DELETE FROM units;
+            INSERT INTO units SELECT rowid - 1, passage_id, start, "end" FROM kept ORDER BY rowid;
+            DELETE FROM enumerations WHERE passage_id IN (SELECT id FROM passages WHERE document_id IN gone);
+            DELETE FROM passages WHERE document_id IN gone;
+            DELETE FROM documents WHERE id IN gone;
+            """
+        )
+        (ordinal,) = db.execute("SELECT COALESCE(MAX(ordinal), -1) + 1 FROM documents").fetchone()
+        (row,) = db.execute("SELECT COUNT(*) FROM units").fetchone()
+        _insert_documents(db, added, ordinal, passage_tokens)
+        _insert_units(db, units, row)
+        db.execute("DELETE FROM reprints")
+        db.execute("DELETE FROM shingles")
+        db.execute("DELETE FROM info")
+        _write_findings(db, reprints, info)
+        db.commit()
+    finally:
+        db.close()
+
+
+def _insert_documents(
+    db: sqlite3.Connection, documents: Sequence[StoredDocument], first: int, passage_tokens: Mapping[str, str]
+) -> None:
+    for ordinal, stored in enumerate(documents, start=first):
+        doc = stored.document
+        db.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.id,
+                ordinal,
+                doc.source,
+                doc.content_hash,
+                doc.text,
+                json.dumps(asdict(doc.meta), ensure_ascii=False),
+                json.dumps([asdict(s) for s in doc.outline], ensure_ascii=False),
+                stored.ingested_at,
+                stored.lineage,
+                doc.text_hash,
+                doc.format,
+                doc.ingest_version,
+            ),
+        )
+        db.executemany(
+            "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    p.id,
+                    p.document_id,
+                    p.ordinal,
+                    p.text,
+                    p.start,
+                    p.end,
+                    json.dumps(p.heading_path, ensure_ascii=False),
+                    p.citation,
+                    p.section_key,
+                    json.dumps(p.part),
+                    p.page,
+                    passage_tokens[p.id],
+                )
+                for p in doc.passages
+            ],
+        )
+        db.executemany(
+            "INSERT INTO enumerations VALUES (?, ?, ?)",
+            [(p.id, size, shared) for p in doc.passages for size, shared in sorted(enumerations(p.text))],
+        )
+
+
+def _insert_units(db: sqlite3.Connection, units: Iterable[tuple[str, int, int]], first: int) -> None:
+    db.executemany(
+        'INSERT INTO units (row, passage_id, start, "end") VALUES (?, ?, ?, ?)',
+        [(row, pid, start, end) for row, (pid, start, end) in enumerate(units, start=first)],
+    )
+
+
+def _write_findings(db: sqlite3.Connection, reprints: Judged, info: dict[str, str]) -> None:
+    """The reprints found, what their detection looked at (for the next build), and the info rows."""
+    db.executemany(
+        "INSERT INTO reprints VALUES (?, ?, ?)",
+        [
+            (pid, canonical, rank)
+            for pid, found in reprints.found.items()
+            for rank, canonical in enumerate(found)
+        ],
+    )
+    db.executemany(
+        "INSERT INTO shingles VALUES (?, ?, ?)",
+        [(pid, rank, codes.tobytes()) for pid, (_, rank, codes) in reprints.passages.items()],
+    )
+    db.executemany(
+        "INSERT INTO info VALUES (?, ?)", [*info.items(), ("reprints", REPRINTS_VERSION), ("layout", LAYOUT)]
+    )
