@@ -24,27 +24,33 @@ from index.retrieval.search import DENSE_CANDIDATES
 from index.storage.generations import DENSE_FILE, current_generation
 
 
-def candidates(vectors: np.ndarray) -> dict[str, faiss.Index]:
+def candidates(vectors: np.ndarray) -> list[tuple[str, faiss.Index, faiss.SearchParameters | None]]:
+    """(name, index, search parameters) of each index compared: the graph and inverted-file indexes
+    at several search depths, each built once."""
     n, dim = vectors.shape
-    made: dict[str, faiss.Index] = {"flat": faiss.IndexFlatIP(dim)}
-    made["sq fp16"] = faiss.IndexScalarQuantizer(
-        dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT
-    )
-    made["sq int8"] = faiss.IndexScalarQuantizer(
-        dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
-    )
+    flat = faiss.IndexFlatIP(dim)
+    fp16 = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
+    int8 = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
     hnsw = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-    hnsw.hnsw.efSearch = DENSE_CANDIDATES
-    made["hnsw32 ef400"] = hnsw
     lists = max(1, int(4 * np.sqrt(n)))
     ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, lists, faiss.METRIC_INNER_PRODUCT)
-    ivf.nprobe = max(1, lists // 16)
-    made[f"ivf{lists} nprobe{ivf.nprobe}"] = ivf
-    for index in made.values():
+    for index in (flat, fp16, int8, hnsw, ivf):
         if not index.is_trained:
             index.train(vectors)
         index.add(vectors)
-    return made
+    return [
+        ("flat", flat, None),
+        ("sq fp16", fp16, None),
+        ("sq int8", int8, None),
+        *[
+            (f"hnsw32 ef{ef}", hnsw, faiss.SearchParametersHNSW(efSearch=ef))
+            for ef in (DENSE_CANDIDATES, 2 * DENSE_CANDIDATES, 4 * DENSE_CANDIDATES)
+        ],
+        *[
+            (f"ivf{lists} nprobe{probes}", ivf, faiss.SearchParametersIVF(nprobe=probes))
+            for probes in (max(1, lists // 16), max(1, lists // 4))
+        ],
+    ]
 
 
 def size_mb(index: faiss.Index) -> float:
@@ -67,10 +73,10 @@ def main() -> None:
         stored = faiss.read_index(str(live / DENSE_FILE))
         vectors = stored.reconstruct_n(0, stored.ntotal)
         truth = None
-        for name, index in candidates(vectors).items():
+        for name, index, params in candidates(vectors):
             found, started = [], time.perf_counter()
             for q in queries:
-                found.append(index.search(q.reshape(1, -1), DENSE_CANDIDATES)[1][0])
+                found.append(index.search(q.reshape(1, -1), DENSE_CANDIDATES, params=params)[1][0])
             ms = (time.perf_counter() - started) / len(queries) * 1000
             truth = truth or found
             share = [
