@@ -96,8 +96,7 @@ class Embedder:
             graph = onnx_path(model_path)
             if not graph.is_file():
                 raise FileNotFoundError(f"no ONNX graph in the model folder: {graph}")
-            if runtime == "onnx-int8":
-                graph = _quantized(model_path)
+            graph = _quantized(model_path) if runtime == "onnx-int8" else _fused(model_path)
             make = functools.partial(OnnxRuntime, model_path, graph, _available_cores())
             return cls(make, model_path, quantized=runtime == "onnx-int8")
         _cap_torch_threads()
@@ -141,6 +140,17 @@ def _quantized(model_path: Path) -> Path:
         from index.embedding.quantize import quantize_onnx
 
         quantize_onnx(model_path)
+    return graph
+
+
+def _fused(model_path: Path) -> Path:
+    """The folder's float32 graph with its operators fused, made from the plain one on first use
+    (a few seconds, offline)."""
+    graph = onnx_path(model_path, fused=True)
+    if not graph.is_file():
+        from index.embedding.fuse import fuse_onnx
+
+        fuse_onnx(model_path)
     return graph
 
 

@@ -41,9 +41,11 @@ WEIGHTS_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb78
 # looks for that name first and would otherwise find the empty default it saves under it.
 PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
 
-# The folder's ONNX graphs, which index.embedding.runtimes runs: float32 (index.embedding.onnx_export),
-# and its int8 quantization (index.embedding.quantize), made when that runtime is first asked for.
+# The folder's ONNX graphs: float32 as exported (index.embedding.onnx_export), the same with its
+# operators fused (index.embedding.fuse), which index.embedding.runtimes runs, and the exported one's
+# int8 quantization (index.embedding.quantize); the last two are made when first asked for.
 ONNX_FILE = Path("onnx") / "model.onnx"
+ONNX_FUSED_FILE = Path("onnx") / "model_fused.onnx"
 ONNX_INT8_FILE = Path("onnx") / "model_int8.onnx"
 
 _MAGIC = b"E5S1"
@@ -89,8 +91,8 @@ def bundled_weights_path() -> Path:
     return path
 
 
-def onnx_path(model_folder: Path, *, quantized: bool = False) -> Path:
-    return model_folder / (ONNX_INT8_FILE if quantized else ONNX_FILE)
+def onnx_path(model_folder: Path, *, quantized: bool = False, fused: bool = False) -> Path:
+    return model_folder / (ONNX_INT8_FILE if quantized else ONNX_FUSED_FILE if fused else ONNX_FILE)
 
 
 def ensure_default_model(cache_dir: Path | None = None) -> Path:
@@ -127,9 +129,11 @@ def build_model(dest: Path, source: Path | None = None) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-", dir=dest.parent))
     try:
         _write_sentence_transformer(e5, staging)
+        from index.embedding.fuse import fuse_onnx
         from index.embedding.onnx_export import export_onnx
 
         export_onnx(staging)
+        fuse_onnx(staging)
         try:
             os.replace(staging, dest)
         except OSError:

@@ -50,7 +50,11 @@ class Query:
         held = [(t, w) for t, w in self.weights.items() if t in text]
         if not held:
             return 0.0
-        best = max((sum(w for t, w in held if t in part) for part in parts), default=0.0)
+        most, best = sum(w for _, w in held), 0.0
+        for part in parts:
+            best = max(best, sum(w for t, w in held if t in part))
+            if best == most:  # a sentence holds every term the passage holds: none does better
+                break
         return best / sum(self.weights.values())
 
     def phrase_share(self, text: str) -> float:
