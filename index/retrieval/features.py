@@ -190,6 +190,8 @@ def candidates(
     texts = [corpus.texts[r] for r in rows]
     headings = [corpus.headings[r] for r in rows]
     words = query.words
+    held = [query.held(t) for t in texts]  # once per candidate, for the share and the sentence share
+    total = sum(query.weights.values())
     features = {
         "lexical": lexical_n[rows],
         "dense": dense_n[rows],
@@ -199,8 +201,10 @@ def candidates(
         "lexical_rank": _rank_feature(lexical_order, rows),
         "dense_rank": _rank_feature(dense_order, rows),
         "coverage": np.array([_covered(words, t) for t in texts]),
-        "share": np.array([query.share(t) for t in texts]),
-        "sentence_share": np.array([query.best_share(corpus.texts[r], corpus.sentences[r]) for r in rows]),
+        "share": np.array([sum(w for _, w in h) / total if total else 0.0 for h in held]),
+        "sentence_share": np.array(
+            [query.best_share(h, corpus.sentences[r]) for h, r in zip(held, rows, strict=True)]
+        ),
         "heading_share": np.array([_covered(words, h) for h in headings]),
         "phrase": np.array([query.phrase_share(t) for t in texts]),
         "kind": np.array(

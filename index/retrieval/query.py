@@ -44,10 +44,12 @@ class Query:
         """Share of the question's weight in terms that occur in `text` (lower-cased)."""
         return _share(self.weights, text)
 
-    def best_share(self, text: str, parts: list[str]) -> float:
-        """The best `share` of any of `parts` of `text` (its sentences): only the terms `text` holds
-        are looked for in them."""
-        held = [(t, w) for t, w in self.weights.items() if t in text]
+    def held(self, text: str) -> list[tuple[str, float]]:
+        """The weighted terms that occur in `text` (lower-cased), in the weights' order."""
+        return [(t, w) for t, w in self.weights.items() if t in text]
+
+    def best_share(self, held: list[tuple[str, float]], parts: list[str]) -> float:
+        """The best `share` of any one of `parts` (a text's sentences), given the terms the text holds."""
         if not held:
             return 0.0
         most, best = sum(w for _, w in held), 0.0
