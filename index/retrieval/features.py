@@ -144,9 +144,9 @@ def _top(scores: np.ndarray, n: int) -> np.ndarray:
 def _rank_feature(order: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """10 / (10 + rank) in a retriever's list (0 for the first); rows not in the list count as rank 100."""
     rank = np.full(len(rows), float(CANDIDATES))
-    position = {int(r): i for i, r in enumerate(order)}
-    for i, row in enumerate(rows):
-        rank[i] = position.get(int(row), CANDIDATES)
+    listed = np.isin(rows, order)
+    place = np.argsort(order, kind="stable")  # `order` holds each row once
+    rank[listed] = place[np.searchsorted(order, rows[listed], sorter=place)]
     return 10.0 / (10.0 + rank)
 
 
