@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -224,3 +225,13 @@ def test_questions_rank_their_answer_first(embedder: Embedder) -> None:
     questions = embedder.embed_queries([question for question, _ in QUESTIONS_AND_ANSWERS])
     scores = questions @ embedder.embed_passages(passages).T
     assert list(scores.argmax(axis=1)) == list(range(len(QUESTIONS_AND_ANSWERS))), np.round(scores, 3)
+
+
+def test_a_question_sent_to_search_and_ask_at_once_is_embedded_once(embedder: Embedder) -> None:
+    """The web page sends each question to /search and /ask together: both get the one vector."""
+    question = "主题党日要包括哪些内容？"
+    with ThreadPoolExecutor(2) as requests:
+        first, second = requests.map(embedder.embed_query, [question, question])
+    assert first is second and embedder.embed_query(question) is first
+    assert not first.flags.writeable  # shared, so nobody may change it
+    np.testing.assert_allclose(first, embedder.embed_queries([question])[0], atol=1e-6)

@@ -14,8 +14,9 @@ import importlib.util
 import math
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,9 @@ from index.embedding.model_build import ensure_default_model, onnx_path
 from index.embedding.runtimes import OnnxRuntime, Runtime, TorchRuntime, folder_json
 
 BATCH_SIZE = 32
+# Questions whose vectors are kept: the web page sends each question to /search and /ask at once, and
+# members ask the same questions again.
+RECENT_QUESTIONS = 256
 # Prompt names by role, in order of preference; the first the model defines (non-empty) is used.
 _PROMPT_NAMES = {"query": ("query",), "passage": ("passage", "document", "corpus")}
 RUNTIMES = ("onnx", "onnx-int8", "torch")
@@ -53,6 +57,8 @@ class Embedder:
         # Every model call runs on this one thread: torch's OpenMP pool is per calling thread, and
         # the web server's request threads would each pay for a fresh pool (seconds per query).
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="djkb-model")
+        self._questions: OrderedDict[str, Future[np.ndarray]] = OrderedDict()
+        self._questions_lock = threading.Lock()
         self.model_path = model_path
         self.model_id = _model_id(model_path) + (_QUANTIZED_ID if quantized else "")
         prompts = _prompts(model_path)
@@ -106,7 +112,29 @@ class Embedder:
         return self._embed(texts, "query")
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_queries([text])[0]
+        """One question's vector (read-only). A question among the last RECENT_QUESTIONS is not embedded
+        again, and one being embedded for another request is waited for."""
+        with self._questions_lock:
+            future = self._questions.get(text)
+            if future is None:
+                future = self._worker.submit(self._question_vector, self.runtime, text)
+                self._questions[text] = future
+                if len(self._questions) > RECENT_QUESTIONS:
+                    self._questions.popitem(last=False)
+            else:
+                self._questions.move_to_end(text)
+        try:
+            return future.result()
+        except BaseException:
+            with self._questions_lock:  # a failure is not remembered: the next request tries again
+                if self._questions.get(text) is future:
+                    del self._questions[text]
+            raise
+
+    def _question_vector(self, runtime: Runtime, text: str) -> np.ndarray:
+        vector = np.array(runtime.encode([self._prompts["query"] + text])[0], dtype=np.float32)
+        vector.setflags(write=False)  # shared by every request that asks it
+        return vector
 
     def embed_passages(self, texts: Sequence[str], done: Callable[[int], object] | None = None) -> np.ndarray:
         """Passage vectors; `done` hears how many texts each finished batch held (a progress bar)."""
