@@ -52,6 +52,9 @@ class Query:
         """The best `share` of any one of `parts` (a text's sentences), given the terms the text holds."""
         if not held:
             return 0.0
+        if len(held) == 1:  # a third of the candidates: one term, in some sentence or in none
+            (term, weight), total = held[0], sum(self.weights.values())
+            return (weight if any(term in part for part in parts) else 0.0) / total
         most, best = sum(w for _, w in held), 0.0
         for part in parts:
             best = max(best, sum(w for t, w in held if t in part))
