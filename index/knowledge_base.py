@@ -118,18 +118,20 @@ class KnowledgeBase:
         if live is not None:
             live.search("党员", top_k=1)
 
-    def _live_index(self) -> Previous | None:
-        """What the live generation holds (its documents without passages), for a writer to build on."""
+    def _live_index(self) -> tuple[Previous | None, dict[str, int]]:
+        """What the live generation holds (its documents without passages), for a writer to build on,
+        and each document's number of passages (for the report)."""
         with self._live_store() as store:
             if store is None:
-                return None
-            return Previous(
+                return None, {}
+            previous = Previous(
                 store.path.parent,
                 store.stored_documents(with_passages=False),
                 store.info("lexicon"),
                 store.info("model_id"),
                 store.info("layout"),
             )
+            return previous, {r["id"]: r["passages"] for r in store.document_rows()}
 
     def ingest(
         self, paths: Sequence[Path], *, show_progress: bool = False, password: str | None = None
@@ -139,10 +141,8 @@ class KnowledgeBase:
         Raises IndexBuildError when the new index cannot be built: the previous one stays live.
         """
         with writer_lock(self.data_dir):
-            index = self._live_index()
+            index, counts = self._live_index()
             stored = list(index.documents) if index is not None else []
-            with self._live_store() as store:
-                counts = {r["id"]: r["passages"] for r in store.document_rows()} if store else {}
             known = KnownDuplicates(self.data_dir)
             order = list(dict.fromkeys(expand_paths(paths)))
             results: dict[Path, IngestResult] = {}
@@ -201,7 +201,7 @@ class KnowledgeBase:
 
     def remove(self, doc_id: str) -> bool:
         with writer_lock(self.data_dir):
-            index = self._live_index()
+            index, _ = self._live_index()
             kept = [s for s in index.documents if s.document.id != doc_id] if index is not None else []
             if index is None or len(kept) == len(index.documents):
                 return False

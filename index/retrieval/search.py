@@ -100,8 +100,7 @@ class Searcher:
             tokens = dict(self.store.passage_tokens())
         else:
             tokens = {p.id: tokenize(p.text) for p in self.passages}
-        fields = term_counts.field_tokens(self.passages, self.titles, tokens)
-        return {name: term_counts.count_terms(fields[name]) for name in FIELDS}
+        return term_counts.counted(self.passages, self.titles, tokens)
 
     def row(self, passage_id: str) -> int | None:
         """The passage's position in `passages` (document order), None when it is not in this generation."""

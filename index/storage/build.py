@@ -192,7 +192,7 @@ def _write(
         reprints,
         _info(embedder),
     )
-    _write_term_counts(generation / LEXICAL_FILE, documents, tokens, None, None)
+    _write_term_counts(generation / LEXICAL_FILE, documents, tokens)
     vectors = _embed(data_dir, embedder, [text for _, text in units], show_progress)
     # Only for an empty index is the model loaded for its dimension alone.
     write_dense(generation / DENSE_FILE, vectors, vectors.shape[1] if len(vectors) else embedder.dim)
@@ -237,8 +237,7 @@ def _extend(
         generation / LEXICAL_FILE,
         change.added,
         tokens,
-        term_counts.load(previous.generation / LEXICAL_FILE),
-        keep,
+        (term_counts.load(previous.generation / LEXICAL_FILE), keep),
     )
     vectors = _embed(data_dir, embedder, [text for _, text in units], show_progress)
     extend_dense(
@@ -253,21 +252,13 @@ def _write_term_counts(
     path: Path,
     documents: Sequence[StoredDocument],
     tokens: dict[str, str],
-    before: dict[str, term_counts.TermCounts] | None,
-    keep: np.ndarray | None,
+    previous: tuple[dict[str, term_counts.TermCounts], np.ndarray] | None = None,
 ) -> None:
-    """The term counts of `documents`' passages, after `before`'s rows where `keep` holds."""
+    """The term counts of `documents`' passages, after `previous`'s kept rows (term_counts.counted)."""
     passages = [p for stored in documents for p in stored.document.passages]
     titles = {s.document.id: s.document.title for s in documents}
     body = {pid: joined.split(" ") if joined else [] for pid, joined in tokens.items()}
-    fields = term_counts.field_tokens(passages, titles, body)
-    if before is None or keep is None:
-        counted = {name: term_counts.count_terms(fields[name]) for name in term_counts.FIELDS}
-    else:
-        counted = {
-            name: term_counts.appended(before[name], keep, fields[name]) for name in term_counts.FIELDS
-        }
-    term_counts.save(path, counted)
+    term_counts.save(path, term_counts.counted(passages, titles, body, previous))
 
 
 def _embed(data_dir: Path, embedder: Embedder, texts: list[str], show_progress: bool) -> np.ndarray:

@@ -80,7 +80,23 @@ def appended(previous: TermCounts, keep: np.ndarray, docs: Iterable[Sequence[str
     return TermCounts(counts, list(itertools.compress(new.terms, used)))
 
 
-def field_tokens(
+def counted(
+    passages: Sequence[Passage],
+    titles: Mapping[str, str],
+    body: Mapping[str, Sequence[str]],
+    previous: tuple[Mapping[str, TermCounts], np.ndarray] | None = None,
+) -> dict[str, TermCounts]:
+    """Each field's term counts of `passages` (`body`: their jieba tokens by ID, `titles`: their
+    documents' by ID); with `previous` (a generation's counts and which of its rows stay) those rows
+    come first."""
+    fields = _field_tokens(passages, titles, body)
+    if previous is None:
+        return {name: count_terms(fields[name]) for name in FIELDS}
+    before, keep = previous
+    return {name: appended(before[name], keep, fields[name]) for name in FIELDS}
+
+
+def _field_tokens(
     passages: Sequence[Passage], titles: Mapping[str, str], body: Mapping[str, Sequence[str]]
 ) -> dict[str, list[Sequence[str]]]:
     """Each field's tokens per passage; `body` holds each passage's jieba tokens by ID."""
