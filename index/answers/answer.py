@@ -159,12 +159,12 @@ def _choose(evidence: Evidence) -> list[QuoteCandidate]:
 def _quote_features(query: Query, hits: list[Hit], quotes: list[QuoteCandidate]) -> dict[str, np.ndarray]:
     if not quotes:
         return {name: np.zeros(0) for name in QUOTE_FEATURES}
-    leads = [_lead(c).lower() for c in quotes]
+    leads = query.presence([_lead(c).lower() for c in quotes])
     cosines = np.array([c.cosine for c in quotes])
     top = hits[0].score
     return {
-        "share": np.array([query.share(lead) for lead in leads]),
-        "phrase": np.array([query.phrase_share(lead) for lead in leads]),
+        "share": leads.shares(),
+        "phrase": leads.phrase_shares(),
         "cosine": cosines - cosines.max(),
         "rank": np.array([1 / (1 + c.rank) for c in quotes]),
         "passage": np.array([c.hit.score - top for c in quotes]),
@@ -197,7 +197,7 @@ def question_features(
         "quote_share": query.share(_lead(best).lower()),
         "quote_kind": best.fit,
         "top_share": query.share(top),
-        "top_coverage": sum(w in top for w in query.words) / len(query.words) if query.words else 0.0,
+        "top_coverage": float(query.presence([top]).coverages()[0]),
         "top_verbatim": sum(c in top for c in chunks) / len(chunks) if chunks else 0.0,
         "margin": hits[0].score - hits[1].score if len(hits) > 1 else 1.0,
         "lift": lift,

@@ -6,7 +6,7 @@ tens of thousands of passages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
 
 import numpy as np
@@ -34,22 +34,26 @@ class Bm25:
         self.df = df.astype(np.int64)  # passages holding each term
 
     @cached_property
-    def rows(self) -> sparse.csr_matrix:
-        """Each passage's term weights by row (for feedback terms), built on first use."""
+    def _rows(self) -> sparse.csr_matrix:
+        """Each passage's term weights by row, built on first use."""
         return self.matrix.tocsr()
 
-    def scores(self, terms: Mapping[str, float]) -> np.ndarray:
-        """BM25 score of every document for weighted query terms."""
-        known = {t: w for t, w in terms.items() if t in self.vocab}
-        if not known:
-            return np.zeros(self.n_docs, dtype=np.float32)
-        cols = [self.vocab[t] for t in known]
-        return np.asarray(self.matrix[:, cols] @ np.array(list(known.values()), dtype=np.float32)).ravel()
+    def summed(self, rows: np.ndarray) -> np.ndarray:
+        """The term weights of passages `rows` added up, one value per term (for feedback terms)."""
+        out = np.zeros(len(self.terms), dtype=np.float32)
+        by_row = self._rows
+        for row in rows:
+            start, end = by_row.indptr[row], by_row.indptr[row + 1]
+            out[by_row.indices[start:end]] += by_row.data[start:end]
+        return out
 
-    def coverage(self, terms: Sequence[str]) -> np.ndarray:
-        """Share of `terms` that occur in each document."""
-        cols = [self.vocab[t] for t in terms if t in self.vocab]
-        if not terms or not cols:
-            return np.zeros(self.n_docs, dtype=np.float32)
-        present = (self.matrix[:, cols] > 0).astype(np.float32)
-        return np.asarray(present.sum(axis=1)).ravel() / len(terms)
+    def scores(self, terms: Mapping[str, float]) -> np.ndarray:
+        """BM25 score of every document for weighted query terms: each term's column added in turn, in
+        float32 (as the sparse product adds them, without building the sub-matrix: half the time)."""
+        out = np.zeros(self.n_docs, dtype=np.float32)
+        matrix = self.matrix
+        for term, weight in terms.items():
+            if (col := self.vocab.get(term)) is not None:
+                start, end = matrix.indptr[col], matrix.indptr[col + 1]
+                out[matrix.indices[start:end]] += matrix.data[start:end] * np.float32(weight)
+        return out

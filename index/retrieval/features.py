@@ -141,13 +141,12 @@ def _top(scores: np.ndarray, n: int) -> np.ndarray:
     return rows[best_first(scores[rows], n)]
 
 
-def _rank_feature(order: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """10 / (10 + rank) in a retriever's list (0 for the first); rows not in the list count as rank 100."""
-    rank = np.full(len(rows), float(CANDIDATES))
-    listed = np.isin(rows, order)
-    place = np.argsort(order, kind="stable")  # `order` holds each row once
-    rank[listed] = place[np.searchsorted(order, rows[listed], sorter=place)]
-    return 10.0 / (10.0 + rank)
+def _rank_feature(order: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """10 / (10 + rank) in a retriever's list (0 for the first) of `n` passages; rows not in the list
+    count as rank 100."""
+    rank = np.full(n, float(CANDIDATES))
+    rank[order] = np.arange(len(order))
+    return 10.0 / (10.0 + rank[rows])
 
 
 def _feedback(query: Query, body: Bm25, first: np.ndarray) -> np.ndarray:
@@ -155,7 +154,7 @@ def _feedback(query: Query, body: Bm25, first: np.ndarray) -> np.ndarray:
     top = _top(first, FEEDBACK_PASSAGES)
     if not len(top):
         return np.zeros(body.n_docs, dtype=np.float32)
-    weight = np.asarray(body.rows[top].sum(axis=0)).ravel()
+    weight = body.summed(top)
     for term in query.terms:
         if (col := body.vocab.get(term)) is not None:
             weight[col] = 0.0
@@ -189,24 +188,20 @@ def candidates(
     best = float(dense.max())
     texts = [corpus.texts[r] for r in rows]
     headings = [corpus.headings[r] for r in rows]
-    words = query.words
-    held = [query.held(t) for t in texts]  # once per candidate, for the share and the sentence share
-    total = sum(query.weights.values())
+    presence = query.presence(texts)
     features = {
         "lexical": lexical_n[rows],
         "dense": dense_n[rows],
         "heading": normalise(heading)[rows],
         "bigram": normalise(chars)[rows],
         "cosine": np.where(found, dense[rows], floor) - best,
-        "lexical_rank": _rank_feature(lexical_order, rows),
-        "dense_rank": _rank_feature(dense_order, rows),
-        "coverage": np.array([_covered(words, t) for t in texts]),
-        "share": np.array([sum(w for _, w in h) / total if total else 0.0 for h in held]),
-        "sentence_share": np.array(
-            [query.best_share(h, corpus.sentences[r]) for h, r in zip(held, rows, strict=True)]
-        ),
-        "heading_share": np.array([_covered(words, h) for h in headings]),
-        "phrase": np.array([query.phrase_share(t) for t in texts]),
+        "lexical_rank": _rank_feature(lexical_order, rows, len(lexical)),
+        "dense_rank": _rank_feature(dense_order, rows, len(dense)),
+        "coverage": presence.coverages(),
+        "share": presence.shares(),
+        "sentence_share": presence.best_shares(lambda i: corpus.sentences[rows[i]]),
+        "heading_share": query.presence(headings).coverages(),
+        "phrase": presence.phrase_shares(),
         "kind": np.array(
             [fit(query, corpus.texts[r], is_list=False, found=corpus.enumerations[r]) for r in rows]
         ),
@@ -216,14 +211,10 @@ def candidates(
                 for r in rows
             ]
         ),
-        "year": np.array([query.year_share(t + h) for t, h in zip(texts, headings, strict=True)]),
+        "year": query.presence([t + h for t, h in zip(texts, headings, strict=True)]).year_shares(),
         "feedback": feedback[rows],
         "regulation": (corpus.authority[rows] <= 1).astype(np.float64),
         "page": (corpus.authority[rows] >= 10).astype(np.float64),
         "length": np.log1p(corpus.length[rows] / 100),
     }
     return Candidates(rows, features)
-
-
-def _covered(words: tuple[str, ...], text: str) -> float:
-    return sum(w in text for w in words) / len(words) if words else 0.0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -42,44 +42,89 @@ class Query:
 
     def share(self, text: str) -> float:
         """Share of the question's weight in terms that occur in `text` (lower-cased)."""
-        return _share(self.weights, text)
+        return float(self.presence([text]).shares()[0])
 
-    def held(self, text: str) -> list[tuple[str, float]]:
-        """The weighted terms that occur in `text` (lower-cased), in the weights' order."""
-        return [(t, w) for t, w in self.weights.items() if t in text]
-
-    def best_share(self, held: list[tuple[str, float]], parts: list[str]) -> float:
-        """The best `share` of any one of `parts` (a text's sentences), given the terms the text holds."""
-        if not held:
-            return 0.0
-        if len(held) == 1:  # a third of the candidates: one term, in some sentence or in none
-            (term, weight), total = held[0], sum(self.weights.values())
-            return (weight if any(term in part for part in parts) else 0.0) / total
-        most, best = sum(w for _, w in held), 0.0
-        for part in parts:
-            best = max(best, sum(w for t, w in held if t in part))
-            if best == most:  # a sentence holds every term the passage holds: none does better
-                break
-        return best / sum(self.weights.values())
-
-    def phrase_share(self, text: str) -> float:
-        """Share of the question's word pairs that `text` holds in the same order, side by side."""
-        return _share(self.phrases, text)
-
-    def year_share(self, text: str) -> float:
-        """Share of the years the question names that `text` names too (in either form)."""
-        if not self.years:
-            return 0.0
-        return sum(any(form in text for form in forms) for forms in self.years) / len(self.years)
+    def presence(self, texts: Sequence[str]) -> Presence:
+        """The question's words looked for in `texts` (lower-cased), for the signals read of them."""
+        return Presence(self, texts)
 
     @property
     def highlight_terms(self) -> list[str]:
         return [t for t in self.terms if len(t) > 1]
 
 
-def _share(weights: dict[str, float], text: str) -> float:
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in text) / total if total else 0.0
+class Presence:
+    """Which of a question's words each of some texts holds, and the signals read from that.
+
+    The signals are read for every candidate of a query. Each word is tested against each text once
+    (one `in` per pair, in a comprehension) and remembered for every signal that reads it; the sums
+    are made in numpy in the order Python's sums over the held words made them: the same floats as
+    one text at a time, without a Python frame per pair.
+    """
+
+    def __init__(self, query: Query, texts: Sequence[str]) -> None:
+        self.query = query
+        self.texts = texts
+        self._found: dict[str, list[bool]] = {}
+
+    def holds(self, needles: Sequence[str]) -> np.ndarray:
+        """(needles × texts): whether each text holds each needle."""
+        for n in needles:
+            if n not in self._found:
+                self._found[n] = [n in t for t in self.texts]
+        matrix = np.array([self._found[n] for n in needles], dtype=bool)
+        return matrix.reshape(len(needles), len(self.texts))
+
+    def _weighted(self, weights: dict[str, float]) -> np.ndarray:
+        """Share of `weights` in the terms each text holds (a weight not held adds 0.0)."""
+        total = sum(weights.values())
+        sums = np.zeros(len(self.texts))
+        if not total:
+            return sums
+        for weight, held in zip(weights.values(), self.holds(list(weights)), strict=True):
+            sums += np.where(held, weight, 0.0)
+        return sums / total
+
+    def shares(self) -> np.ndarray:
+        """`Query.share` of each text."""
+        return self._weighted(self.query.weights)
+
+    def phrase_shares(self) -> np.ndarray:
+        """Share of the question's word pairs that each text holds in the same order, side by side."""
+        return self._weighted(self.query.phrases)
+
+    def coverages(self) -> np.ndarray:
+        """Share of the question's key words that each text holds."""
+        words = self.query.words
+        return self.holds(words).sum(axis=0) / len(words) if words else np.zeros(len(self.texts))
+
+    def year_shares(self) -> np.ndarray:
+        """Share of the years the question names that each text names too (in either form)."""
+        years = self.query.years
+        if not years:
+            return np.zeros(len(self.texts))
+        return sum(self.holds(forms).any(axis=0).astype(np.int64) for forms in years) / len(years)
+
+    def best_shares(self, sentences: Callable[[int], Sequence[str]]) -> np.ndarray:
+        """The best share of any one sentence of each text, given text i's sentences (lower-cased);
+        a term is looked for only in the sentences of the texts that hold it."""
+        weights = self.query.weights
+        best, total = np.zeros(len(self.texts)), sum(weights.values())
+        held = self.holds(list(weights))
+        holding = np.flatnonzero(held.any(axis=0)) if total else np.zeros(0, dtype=np.int64)
+        parts = [sentences(int(i)) for i in holding]
+        counts = np.array([len(p) for p in parts], dtype=np.int64)
+        if not counts.sum():
+            return best
+        flat = [part for p in parts for part in p]
+        owner = np.repeat(holding, counts)
+        sums = np.zeros(len(flat))
+        for (term, weight), row in zip(weights.items(), held, strict=True):
+            look = np.flatnonzero(row[owner])
+            sums[look[np.array([term in flat[i] for i in look], dtype=bool)]] += weight
+        has = counts > 0  # reduceat over the texts with sentences: their runs lie back to back
+        best[holding[has]] = np.maximum.reduceat(sums, (np.cumsum(counts) - counts)[has]) / total
+        return best
 
 
 def parse(
