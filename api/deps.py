@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import ApiError
 from index.knowledge_base import KnowledgeBase
@@ -15,12 +16,15 @@ def knowledge_base(request: Request) -> KnowledgeBase:
     return request.app.state.kb
 
 
-def searcher(request: Request) -> Searcher | None:
-    return knowledge_base(request).searcher()
+async def searcher(request: Request) -> Searcher | None:
+    """On the event loop while the live generation is the loaded one (a sync dependency would cost
+    every request a hop to a worker thread); loading a newly published one (seconds) in a worker."""
+    kb = knowledge_base(request)
+    return kb.loaded_searcher() or await run_in_threadpool(kb.searcher)
 
 
-def require_searcher(request: Request) -> Searcher:
-    live = searcher(request)
+async def require_searcher(request: Request) -> Searcher:
+    live = await searcher(request)
     if live is None:
         raise ApiError(404, "知识库中还没有文档，请先导入文档")
     return live

@@ -66,12 +66,11 @@ class KnowledgeBase:
 
     def searcher(self) -> Searcher | None:
         """The live generation, reloaded when a writer has published a new one."""
+        if (loaded := self.loaded_searcher()) is not None:
+            return loaded
         live = current_generation(self.data_dir)
         if live is None:
             return None
-        current = self._searcher
-        if current is not None and current.generation == live:
-            return current
         from index.retrieval.search import Searcher  # ingest and remove never load the search code
 
         embedder = self.embedder
@@ -80,6 +79,13 @@ class KnowledgeBase:
                 self._searcher = Searcher(live, embedder)
                 log.info("loaded generation %s", live.name)
             return self._searcher
+
+    def loaded_searcher(self) -> Searcher | None:
+        """The searcher already loaded, if it is the live generation's (None: `searcher` loads it)."""
+        current = self._searcher
+        if current is None or current.generation != current_generation(self.data_dir):
+            return None
+        return current
 
     @property
     def empty(self) -> bool:
