@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from index.analysis.enumerations import enumeration_match, enumerations
 from index.analysis.intent import Want
@@ -42,21 +42,28 @@ def fit(question: Query, text: str, *, is_list: bool, found: set[tuple[int, str]
             return enumeration_match(question.count, question.text, found)
         if _said_of_the_topic(question.words, text):
             return ATTACHED
-        return CUE if is_list or found or _ITEMS.search(text) else 0.0
+        return CUE if is_list or found or _holds(_ITEMS, text) else 0.0
     if question.want in (Want.QUANTITY, Want.TIME) and _number_in(question.units, text):
         return ATTACHED  # the number with the unit asked for: 几年 → 二年内, 多久 → 每半年
     if question.want is Want.QUANTITY:
         return CUE if has_number(text) else 0.0
     if question.want is Want.TIME:
-        return CUE if _WHEN.search(text) or has_number(text) else 0.0
+        return CUE if _holds(_WHEN, text) or has_number(text) else 0.0
     if question.want is Want.RULE:
-        return CUE if _RULE.search(text) else 0.0
+        return CUE if _holds(_RULE, text) else 0.0
     return 0.0
 
 
 def has_number(text: str) -> bool:
     """A count or a period: 3年, 一至两名, 六个月, 每年, 1次."""
-    return _NUMBER.search(text) is not None
+    return _holds(_NUMBER, text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _holds(cue: re.Pattern[str], text: str) -> bool:
+    """Whether `text` holds the cue. Remembered: the same passages are candidates of query after query,
+    and a passage's text (a str) keeps its hash, so looking it up again costs far less than a scan."""
+    return cue.search(text) is not None
 
 
 def _number_in(units: tuple[str, ...], text: str) -> bool:
@@ -74,8 +81,18 @@ def _with_unit(units: tuple[str, ...]) -> re.Pattern[str]:
 def _lists_the_topic(words: tuple[str, ...], text: str) -> bool:
     """A list that has the asked-about thing as one of its items (…专题党课、主题党日等) names what it
     belongs to, not what it contains: it does not answer 「主题党日包括哪些内容」."""
-    specific = [w for w in words if len(w) >= 3]  # 党员 is an item of many lists; 主题党日 is a topic
-    return any(re.search(rf"、“?{re.escape(word)}|{re.escape(word)}”?、", text) for word in specific)
+    item = _as_item(words)
+    return item is not None and item.search(text) is not None
+
+
+@lru_cache(maxsize=256)
+def _as_item(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One of the specific words as an item of a list, compiled once per question, not per candidate."""
+    specific = [re.escape(w) for w in words if len(w) >= 3]  # 党员 is an item of many lists; 主题党日 a topic
+    if not specific:
+        return None
+    either = "|".join(specific)
+    return re.compile(rf"、“?(?:{either})|(?:{either})”?、")
 
 
 def _said_of_the_topic(words: tuple[str, ...], text: str) -> bool:
