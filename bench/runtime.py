@@ -1,4 +1,5 @@
-"""The embedding model on ONNX Runtime (int8 and float32) against torch: latency, throughput, agreement.
+"""The embedding model on ONNX Runtime (float32, 4-bit weights, int8) against torch: latency,
+throughput, agreement.
 
     .venv/bin/python -m bench.runtime
 

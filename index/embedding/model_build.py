@@ -42,10 +42,12 @@ WEIGHTS_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb78
 PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
 
 # The folder's ONNX graphs: float32 as exported (index.embedding.onnx_export), the same with its
-# operators fused (index.embedding.fuse), which index.embedding.runtimes runs, and the exported one's
-# int8 quantization (index.embedding.quantize); the last two are made when first asked for.
+# operators fused (index.embedding.fuse), which index.embedding.runtimes runs by default, the fused one
+# with its matrices as the 4-bit blocks they came from (index.embedding.weight_blocks), and the
+# exported one's int8 quantization (index.embedding.quantize); the last two are made when asked for.
 ONNX_FILE = Path("onnx") / "model.onnx"
 ONNX_FUSED_FILE = Path("onnx") / "model_fused.onnx"
+ONNX_BLOCKS_FILE = Path("onnx") / "model_q4.onnx"
 ONNX_INT8_FILE = Path("onnx") / "model_int8.onnx"
 
 _MAGIC = b"E5S1"
@@ -91,8 +93,12 @@ def bundled_weights_path() -> Path:
     return path
 
 
-def onnx_path(model_folder: Path, *, quantized: bool = False, fused: bool = False) -> Path:
-    return model_folder / (ONNX_INT8_FILE if quantized else ONNX_FUSED_FILE if fused else ONNX_FILE)
+GRAPHS = {"plain": ONNX_FILE, "fused": ONNX_FUSED_FILE, "blocks": ONNX_BLOCKS_FILE, "int8": ONNX_INT8_FILE}
+
+
+def onnx_path(model_folder: Path, graph: str = "plain") -> Path:
+    """Where the folder keeps one of its ONNX graphs (GRAPHS)."""
+    return model_folder / GRAPHS[graph]
 
 
 def ensure_default_model(cache_dir: Path | None = None) -> Path:

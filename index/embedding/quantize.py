@@ -19,7 +19,7 @@ def quantize_onnx(model_folder: Path) -> Path:
     """Write ``model_folder/onnx/model_int8.onnx`` from its float32 graph (aside, then renamed)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    source, target = onnx_path(model_folder), onnx_path(model_folder, quantized=True)
+    source, target = onnx_path(model_folder), onnx_path(model_folder, "int8")
     quiet = logging.getLogger()  # the quantizer advises pre-processing through the root logger
     level = quiet.level
     quiet.setLevel(logging.ERROR)
