@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from api.deps import MaybeSearcher
 from api.errors import ApiError, documented
+from api.responses import as_json
 from api.schemas import AskRequest, AskResponse
 from index.answers.answer import abstention, answer
 
@@ -18,7 +19,7 @@ router = APIRouter(tags=["ask"])
     summary="问答：只用原文逐字摘录作答，注明出处；无依据时如实说明",
     responses=documented(400, 404, 422),
 )
-def ask(body: AskRequest, live: MaybeSearcher) -> AskResponse:
+def ask(body: AskRequest, live: MaybeSearcher) -> Response:
     started = time.perf_counter()
     question = body.question.strip()
     if not question:
@@ -30,4 +31,4 @@ def ask(body: AskRequest, live: MaybeSearcher) -> AskResponse:
         if unknown:
             raise ApiError(404, f"未找到文档：{'、'.join(unknown)}")
         result = answer(live, question, top_k=body.top_k, documents=body.documents)
-    return AskResponse.of(result, (time.perf_counter() - started) * 1000)
+    return as_json(AskResponse.of(result, (time.perf_counter() - started) * 1000))

@@ -2,17 +2,18 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from api.deps import MaybeSearcher
 from api.errors import documented
+from api.responses import as_json
 from api.schemas import SearchRequest, SearchResponse, SearchResult
 
 router = APIRouter(tags=["search"])
 
 
 @router.post("/search", response_model=SearchResponse, summary="检索段落", responses=documented(400, 422))
-def search(body: SearchRequest, live: MaybeSearcher) -> SearchResponse:
+def search(body: SearchRequest, live: MaybeSearcher) -> Response:
     started = time.perf_counter()
     query = body.query.strip()
     hits = (
@@ -27,7 +28,9 @@ def search(body: SearchRequest, live: MaybeSearcher) -> SearchResponse:
             include_superseded=body.include_superseded,
         )
     )
-    return SearchResponse(
-        results=[SearchResult.of_hit(h) for h in hits],
-        took_ms=round((time.perf_counter() - started) * 1000, 2),
+    return as_json(
+        SearchResponse(
+            results=[SearchResult.of_hit(h) for h in hits],
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
     )
