@@ -189,6 +189,7 @@ def question_features(
         return dict.fromkeys(ABSTAIN_FEATURES, 0.0)
     best = quotes[int(np.argmax(scores))]
     top = hits[0].passage.text.lower()
+    in_top = query.presence([top])
     chunks = _CHUNK.findall(query.text.lower())
     return {
         "known": query.known,
@@ -196,8 +197,8 @@ def question_features(
         "quote_cosine": best.cosine,
         "quote_share": query.share(_lead(best).lower()),
         "quote_kind": best.fit,
-        "top_share": query.share(top),
-        "top_coverage": float(query.presence([top]).coverages()[0]),
+        "top_share": float(in_top.shares()[0]),
+        "top_coverage": float(in_top.coverages()[0]),
         "top_verbatim": sum(c in top for c in chunks) / len(chunks) if chunks else 0.0,
         "margin": hits[0].score - hits[1].score if len(hits) > 1 else 1.0,
         "lift": lift,

