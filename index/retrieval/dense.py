@@ -40,10 +40,6 @@ def extend_dense(previous: Path, path: Path, keep: np.ndarray, vectors: np.ndarr
 class DenseIndex:
     def __init__(self, path: Path) -> None:
         self._index = faiss.read_index(str(path))
-        # One thread per query: a request's scan split over OpenMP threads fights the model's own
-        # thread pool and the other requests' threads for two cores (library /search p50 38 → 22 ms,
-        # 100×: 49 → 39 ms, one process, the dev questions).
-        faiss.omp_set_num_threads(1)
 
     @property
     def size(self) -> int:
@@ -54,5 +50,10 @@ class DenseIndex:
         k = min(k, self.size)
         if k == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        # One thread per query: a request's scan split over OpenMP threads fights the model's own
+        # thread pool and the other requests' threads for two cores (library /search p50 38 → 22 ms,
+        # 100×: 49 → 39 ms, one process, the dev questions). Set on every call: OpenMP keeps the
+        # setting per thread, and the server searches on its worker threads, not the loading one.
+        faiss.omp_set_num_threads(1)
         scores, rows = self._index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
         return rows[0], scores[0]
