@@ -12,6 +12,11 @@ TESTS  := $(VENV)/.installed-test
 
 # Running needs only the runtime packages; the tests add theirs (pytest, Playwright, schemathesis…).
 $(STAMP): pyproject.toml constraints.txt
+	@# OpenCV (the OCR engine's image library) loads libGL and GLib; apt runs only when they are missing.
+	@if ldconfig -p | grep -q 'libGL.so.1 ' && ldconfig -p | grep -q 'libglib-2.0.so.0 '; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgl1 libglib2.0-0; \
+	else echo "OCR needs: sudo apt-get install libgl1 libglib2.0-0"; fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e .
 	touch $(STAMP)

@@ -75,7 +75,8 @@ def describe(result: IngestResult) -> str:
             detail = f"{document}（导入程序已更新，重新切分）"
         case _:
             detail = document
-    return f"[{INGEST_LABELS[result.status]}] {result.path}  {detail}"
+    notes = "".join(f"；{note}" for note in result.notes) if result.status != "failed" else ""
+    return f"[{INGEST_LABELS[result.status]}] {result.path}  {detail}{notes}"
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -234,6 +234,9 @@ class UploadResult(BaseModel):
     )
     filename: str
     other_document_id: str = Field("", description="duplicate：内容相同的已有文档；version：被取代的旧版")
+    notes: list[str] = Field(
+        default_factory=list, description="读取说明：哪些页经OCR识别、哪些页因识别不清未收录"
+    )
 
 
 # --- study (学习会) ---

@@ -22,7 +22,7 @@ from index.storage.identity import Outcome, Placement, place, unchanged
 from index.storage.store import Store, StoredDocument, meta_from_json
 from ingest.isolation import load_documents
 from ingest.loader import IngestError, content_hash, expand_paths
-from ingest.model import Document
+from ingest.model import Document, DocumentMeta
 from ingest.pipeline import ingest_version
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ class IngestResult:
     other_id: str = ""  # the document it duplicates (duplicate) or follows as a new version (version)
     other_title: str = ""
     other_source: str = ""
+    notes: tuple[str, ...] = ()  # what a member should know of how it was read (OCR, pages left out)
 
 
 __all__ = ["IndexBuildError", "IngestResult", "KnowledgeBase"]
@@ -251,4 +252,21 @@ def _result(path: Path, placement: Placement, document: Document, counts: Mappin
         other_id=related.id if related else "",
         other_title=related.title if related else "",
         other_source=related.source if related else "",
+        notes=reading_notes(document.meta),
     )
+
+
+def reading_notes(meta: DocumentMeta) -> tuple[str, ...]:
+    """How a scanned document was read: which pages by OCR, which OCR could not read (left out)."""
+    notes = []
+    if meta.ocr_pages:
+        notes.append(f"{_pages(meta.ocr_pages)}为扫描件，经OCR识别，引用前请核对原件")
+    if meta.unread_pages:
+        notes.append(f"{_pages(meta.unread_pages)}识别置信度过低，未收录")
+    return tuple(notes)
+
+
+def _pages(pages: Sequence[int]) -> str:
+    if len(pages) <= 5:
+        return f"第{'、'.join(map(str, pages))}页"
+    return f"第{pages[0]}–{pages[-1]}页中的{len(pages)}页"

@@ -7,7 +7,8 @@ A zip bomb, an XML bomb or a pathological PDF that the readers' own checks miss 
 - memory: the worker's address space is capped while it reads a file (RLIMIT_AS,
   `DJKB_FILE_MEMORY_MB`, default 1536), so an allocation beyond it fails with MemoryError;
 - time: 20 s plus 2 s per MB of the file, at most 300 s (`DJKB_FILE_TIMEOUT` replaces the
-  20 s); past it the worker is killed and replaced;
+  20 s), and OCR_PAGE_SECONDS more from each scanned page the worker starts to read by OCR
+  (seconds a page, which no file size foretells); past it the worker is killed and replaced;
 - a worker that dies (a crash in a C library, the kernel's OOM killer) costs only its file;
 - any exception, even one no reader expected, becomes an IngestError of its file.
 
@@ -40,7 +41,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -54,6 +55,10 @@ DEFAULT_MEMORY_MB = 1536
 DEFAULT_TIMEOUT = 20.0  # seconds for any file, before the allowance for its size
 SECONDS_PER_MB = 2.0
 MAX_TIMEOUT = 300.0
+OCR_PAGE_SECONDS = 60.0  # a scanned page takes 5–15 s on two cores
+# Address space the OCR engine's libraries and thread pools reserve and mostly never touch (about 750 MB
+# of it at 150 MB resident; a page read peaks at 0.6–0.8 GB resident): granted on top of the cap.
+OCR_ADDRESS_SPACE_MB = 1024
 
 TOO_MUCH_MEMORY = "解析该文件所需内存超过 {mb} MB，已拒绝"
 TIMED_OUT = "解析超时（超过 {seconds} 秒），已拒绝"
@@ -64,6 +69,7 @@ _STARTUP_TIMEOUT = 120.0  # importing the readers takes about a second; much lon
 _ALARM_GRACE = 10  # the worker's own deadline, after the parent's: it only matters if the parent is gone
 _KEEP_IDLE = max(2, os.cpu_count() or 1)  # idle workers kept for the next batch
 _READY = "ready"
+_SCANNING = "scanning"  # what a worker says before each page it reads by OCR
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
@@ -153,8 +159,13 @@ def _collect(busy: dict[_Worker, _Task], limits: _Limits, done: dict[int, _Outco
     reusable: list[_Worker] = []
     for worker, task in list(busy.items()):
         if worker in ready:
-            del busy[worker]
             reply = worker.receive()
+            if reply == _SCANNING:  # the file is a scan: each page has time of its own
+                deadline = max(task.deadline, now + OCR_PAGE_SECONDS)
+                extended = task.timeout + deadline - task.deadline
+                busy[worker] = replace(task, timeout=extended, deadline=deadline)
+                continue
+            del busy[worker]
             if reply is None:
                 done[task.index] = IngestError(task.path, WORKER_DIED.format(how=worker.stop()))
                 continue
@@ -296,7 +307,7 @@ def _serve() -> None:
         _reply(replies, _READY)
         while True:
             path, password, memory, alarm = pickle.load(requests)
-            _reply(replies, _read(Path(path), password, memory, alarm))
+            _reply(replies, _read(Path(path), password, memory, alarm, replies))
 
 
 def _reply(replies: BinaryIO, message: object) -> None:
@@ -304,17 +315,32 @@ def _reply(replies: BinaryIO, message: object) -> None:
     replies.flush()
 
 
-def _read(path: Path, password: str | None, memory: int, alarm: int) -> tuple[str, object, str]:
+def _read(
+    path: Path, password: str | None, memory: int, alarm: int, replies: BinaryIO
+) -> tuple[str, object, str]:
     """The answer for one file: ("document", Document, ""), ("refused", reason, ""),
     ("memory", "", "") or ("error", exception type, traceback)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cap = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+    cap = _within(memory, hard)
     document: Document | None = None
     error: Exception | None = None
+    scanned = False
+
+    def scanning() -> None:
+        """Before each page read by OCR: the ingesting process extends the file's time, and so does the
+        alarm; the first one widens the address space by what the OCR engine reserves."""
+        nonlocal scanned
+        _reply(replies, _SCANNING)
+        signal.alarm(math.ceil(OCR_PAGE_SECONDS) + _ALARM_GRACE)
+        if not scanned:
+            scanned = True
+            wider = cap + OCR_ADDRESS_SPACE_MB * 2**20
+            resource.setrlimit(resource.RLIMIT_AS, (_within(wider, hard), hard))
+
     signal.alarm(alarm)  # SIGALRM's default action ends the process
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     try:
-        document = load_document(path, password)
+        document = load_document(path, password, scanning)
     except Exception as exc:  # whatever a reader raises stays with its file
         error = exc
     finally:
@@ -327,6 +353,10 @@ def _read(path: Path, password: str | None, memory: int, alarm: int) -> tuple[st
     if error is not None:
         return "error", type(error).__name__, "".join(traceback.format_exception(error))
     return "document", document, ""
+
+
+def _within(limit: int, hard: int) -> int:
+    return limit if hard == resource.RLIM_INFINITY else min(limit, hard)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ counts in two ways: a file named .pdf or .docx that is something else is refused
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ingest.markdown import markdown_headings
@@ -18,17 +18,17 @@ from ingest.pipeline import build_document
 from ingest.sniff import Kind, sniff
 from ingest.text import EMPTY, decode_text
 
-SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
+_IMAGES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 # Folder notes (README.md, SOURCES.md) describe a folder; they are not documents of the knowledge base.
 NOT_DOCUMENTS = ("readme", "sources", "license", "changelog")
 
-_EXPECTED = {".pdf": Kind.PDF, ".docx": Kind.DOCX}
-_UNMISTAKABLE = frozenset({Kind.PDF, Kind.DOCX})  # read whatever the file is called
+_EXPECTED = {".pdf": Kind.PDF, ".docx": Kind.DOCX, **dict.fromkeys(_IMAGES, Kind.IMAGE)}
+_UNMISTAKABLE = frozenset({Kind.PDF, Kind.DOCX, Kind.IMAGE})  # read whatever the file is called
 _REFUSED = {
     Kind.OLE: "是旧版Office格式（.doc/.xls/.ppt），不支持，请另存为 .docx 或 PDF 后再导入",
     Kind.LOCKED_OFFICE: "是加密的Office文档，请先取消密码再导入",
     Kind.ZIP: "不是可读取的Word文档（.docx）：可能是压缩包、其他Office格式（如 .xlsx/.pptx）或已损坏",
-    Kind.IMAGE: "是图片，没有文字层，需要先做OCR",
 }
 
 
@@ -54,8 +54,11 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def load_document(path: Path, password: str | None = None) -> Document:
-    """The document in the file at `path`; `password` opens an encrypted PDF.
+def load_document(
+    path: Path, password: str | None = None, on_scan: Callable[[], object] | None = None
+) -> Document:
+    """The document in the file at `path`; `password` opens an encrypted PDF; `on_scan` is told before
+    each scanned page is read by OCR (seconds each).
 
     Raises IngestError, with a Chinese reason, for anything that cannot be ingested.
     """
@@ -66,7 +69,7 @@ def load_document(path: Path, password: str | None = None) -> Document:
     except OSError as exc:
         raise IngestError(path, f"无法读取文件（{exc.strerror or exc}）") from exc
     try:
-        document = parse_document(data, path.name, password)
+        document = parse_document(data, path.name, password, on_scan)
     except ValueError as exc:
         raise IngestError(path, str(exc)) from exc
     if not document.passages:
@@ -74,7 +77,9 @@ def load_document(path: Path, password: str | None = None) -> Document:
     return document
 
 
-def parse_document(data: bytes, name: str, password: str | None = None) -> Document:
+def parse_document(
+    data: bytes, name: str, password: str | None = None, on_scan: Callable[[], object] | None = None
+) -> Document:
     """The document in a file's bytes, `name` being the file's name; ValueError with a Chinese reason."""
     if not data.strip():
         raise ValueError(EMPTY)
@@ -91,10 +96,13 @@ def parse_document(data: bytes, name: str, password: str | None = None) -> Docum
     # a process adding one text file never loads them.
     match kind:
         case Kind.PDF:
-            from ingest.pdf import pdf_text
+            from ingest.pdf import pdf_source
 
-            text, page_starts = pdf_text(data, password)
-            source = SourceText(text, "pdf", page_starts=tuple(page_starts))
+            source = pdf_source(data, password, on_scan)
+        case Kind.IMAGE:
+            from ingest.ocr import image_source
+
+            source = image_source(data, on_scan)
         case Kind.DOCX:
             from ingest.docx import docx_text
 

@@ -47,7 +47,7 @@ class Passage:
     citation: str  # 《标题》第二章 第八条 (2/3)
     section_key: str = ""  # key of the innermost Section this passage belongs to
     part: tuple[int, int] | None = None  # (k, n) when a long article was split
-    page: int | None = None  # page in the source file, for PDFs
+    page: int | None = None  # page in the source file, for PDFs and scans
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,8 @@ class DocumentMeta:
     dates: tuple[str, ...] = ()  # ISO dates found in the issuing line
     revision_year: int | None = None
     published: str = ""  # ISO date a web page says it was published (发布时间), when it says so
+    ocr_pages: tuple[int, ...] = ()  # pages (from 1) whose text was read by OCR from a scan or photo
+    unread_pages: tuple[int, ...] = ()  # scanned pages OCR could not read reliably: left out, reported
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,7 @@ class Document:
     passages: tuple[Passage, ...] = ()
     content_hash: str = ""  # sha256 of the raw source bytes
     text_hash: str = ""  # sha256 of the text with whitespace removed: the same article saved twice
-    format: str = ""  # the reader that read it: txt | md | pdf | docx | html
+    format: str = ""  # the reader that read it: txt | md | pdf | docx | html | image
     ingest_version: str = ""  # fingerprint of the ingest code that segmented it
 
     @property
@@ -91,3 +93,5 @@ class SourceText:
     page_starts: tuple[int, ...] | None = None  # offset where each page starts (text in clean form)
     title: str = ""  # the title the format states (a web page's <title>), "" when it states none
     published: str = ""  # ISO publication date the source states
+    ocr_pages: tuple[int, ...] = ()  # pages (from 1) read by OCR
+    unread_pages: tuple[int, ...] = ()  # scanned pages left out: OCR could not read them reliably

@@ -55,7 +55,7 @@ _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")  # "党　�
 _HEADING_MAX_CHARS = 50
 _ITEM_TITLE_MAX_CHARS = 30
 # Right after "第X条" with no space these start a cross-reference ("第三条规定的…", "第五条、第六条"):
-_XREF_FOLLOWERS = frozenset("、，,。；：:的之所规至中和及或与第款项（(")
+XREF_FOLLOWERS = frozenset("、，,。；：:的之所规至中和及或与第款项（(")
 _UNNUMBERED = frozenset({"总纲", "总则", "分则", "附则", "序言", "前言", "引言", "结束语"})
 
 
@@ -374,7 +374,7 @@ def _plausible(marker: _Marker) -> bool:
     if marker.family in _STRUCTURAL:
         return _looks_like_heading(marker)
     if marker.family is _ARTICLE:
-        return marker.separated or marker.rest[0] not in _XREF_FOLLOWERS
+        return marker.separated or marker.rest[0] not in XREF_FOLLOWERS
     return bool(marker.rest)
 
 

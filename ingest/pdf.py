@@ -6,6 +6,11 @@ runs on from one line, or one page, to the next. This module reads the pages and
 turns them back into the one-paragraph-per-line form of `ingest.clean`, and says
 where each page starts in that text.
 
+A scanned page (no text layer, or only a few characters of one: a stamp's, a
+page number's) is rendered and read by OCR (`ingest.ocr`), page by page, so a PDF
+that mixes text and scanned pages reads whole; so is every page of a PDF whose text
+layer is unreadable (fonts without a character map).
+
 Page furniture is peeled from the top and the bottom of each page: lines that
 repeat at the edges of at least half of the pages (digits ignored, so "第3页"
 and "第4页" are one line) and page numbers in their usual forms. Two lines are
@@ -20,21 +25,26 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import LimitReachedError
 
 from ingest.clean import clean_text
+from ingest.model import SourceText
 from ingest.outline import is_marker_line
 from ingest.text import is_readable
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 DAMAGED = "PDF文件已损坏，无法读取"
 TRUNCATED = "PDF文件不完整（可能在下载或复制时被截断）"
 ENCRYPTED = "该PDF已加密，需要提供密码才能读取"
 WRONG_PASSWORD = "PDF密码不正确"
-NO_TEXT_LAYER = "该PDF没有文字层（可能是扫描件），需要先做OCR"
-UNREADABLE_TEXT_LAYER = "该PDF的文字层无法识别（字体缺少编码信息），需要先做OCR"
+NO_TEXT_LAYER = "该PDF没有文字，扫描页也未识别出文字"
+ALL_UNREADABLE = "扫描件无法可靠识别（OCR识别置信度过低），未导入"
 DECOMPRESSION_BOMB = "PDF中的压缩数据解压后过大（疑似压缩炸弹），已拒绝"
 
 # pypdf stops inflating a stream at 75 MB (pypdf.Configuration) and says so in the message of
@@ -42,13 +52,14 @@ DECOMPRESSION_BOMB = "PDF中的压缩数据解压后过大（疑似压缩炸弹�
 _DECOMPRESSION_LIMIT = re.compile(r"decompress|decoding|Memory limit", re.IGNORECASE)
 _EOF_MARKER = b"%%EOF"
 _EOF_WINDOW = 2048  # a complete PDF ends with %%EOF, give or take trailing whitespace
+SCANNED_BELOW = 20  # characters of a page's text layer (whitespace aside): fewer, and the page is a scan
 _EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be header or footer
 _RUNNING_SHARE = 0.5  # odd and even pages may carry different headers
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 # Page numbers after _furniture_key: whitespace gone, every number "#".
 _PAGE_NUMBER = re.compile(
-    r"[-—–－─]+#[-—–－─]+"  # — 3 —, -3-, - 3 -
+    r"[-—–－─一]+#[-—–－─一]+"  # — 3 —, -3-, - 3 - (and 一3一, as OCR reads the dashes)
     r"|第#页(?:[,，/]?共#页)?|共#页[,，]?第#页"  # 第3页, 第3页 共9页
     r"|#(?:/#)?"  # 3/9, and a bare 3
     r"|(?i:page)#(?:(?i:of)#)?"
@@ -59,13 +70,60 @@ _FULL_LINE_SHARE = 0.85  # a hard-wrapped line fills the column, give or take a 
 _COLUMN_QUANTILE = 20  # the column is the width that 1 line in 20 reaches: robust to a few outliers
 
 
-def pdf_text(data: bytes, password: str | None = None) -> tuple[str, list[int]]:
-    """The text of a PDF in clean form, and the offset in it where each page starts."""
-    return join_pages(read_pages(data, password))
+def pdf_source(
+    data: bytes, password: str | None = None, on_scan: Callable[[], object] | None = None
+) -> SourceText:
+    """The text of a PDF in clean form with the offset where each page starts; scanned pages read by
+    OCR (`on_scan` is told before each, as it takes seconds) and the pages OCR could not read reliably
+    left out, both named in the result."""
+    pages = read_pages(data, password)
+    readable = is_readable("".join(pages))
+    scanned = [n for n, page in enumerate(pages) if not readable or _characters(page) < SCANNED_BELOW]
+    unread: tuple[int, ...] = ()
+    if scanned:
+        from ingest.ocr import read_scans
+
+        texts, unread = read_scans(zip(scanned, _rendered(data, password, scanned), strict=True), on_scan)
+        for n in scanned:
+            pages[n] = texts.get(n, "")
+        if len(unread) == len(pages):
+            raise ValueError(ALL_UNREADABLE)
+    if not any(page.strip() for page in pages):
+        raise ValueError(NO_TEXT_LAYER)
+    text, starts = join_pages(pages)
+    return SourceText(
+        text,
+        "pdf",
+        page_starts=tuple(starts),
+        ocr_pages=tuple(n + 1 for n in scanned if n + 1 not in unread),
+        unread_pages=unread,
+    )
+
+
+def _characters(page: str) -> int:
+    return len("".join(page.split()))
+
+
+def _rendered(data: bytes, password: str | None, pages: Sequence[int]) -> Iterator[Image]:
+    """Each page's image (pages from 0) at RENDER_DPI, rendered when the next is asked for; a page too
+    large for that is rendered smaller, within MAX_PIXELS."""
+    import pypdfium2
+
+    from ingest.ocr import MAX_PIXELS, RENDER_DPI
+
+    document = pypdfium2.PdfDocument(data, password=password)
+    try:
+        for n in pages:
+            page = document[n]
+            width, height = page.get_size()  # points
+            scale = min(RENDER_DPI / 72, math.sqrt(MAX_PIXELS / max(1.0, width * height)))
+            yield page.render(scale=scale).to_pil()
+    finally:
+        document.close()
 
 
 def read_pages(data: bytes, password: str | None = None) -> list[str]:
-    """The raw text of each page; ValueError with a Chinese reason when the PDF cannot give it."""
+    """The raw text of each page's text layer; ValueError, with a Chinese reason, for an unreadable PDF."""
     if _EOF_MARKER not in data[-_EOF_WINDOW:]:
         raise ValueError(TRUNCATED)
     try:
@@ -80,10 +138,6 @@ def read_pages(data: bytes, password: str | None = None) -> list[str]:
         raise ValueError(DAMAGED) from exc
     if locked:
         raise ValueError(WRONG_PASSWORD if password else ENCRYPTED)
-    if not any(page.strip() for page in pages):
-        raise ValueError(NO_TEXT_LAYER)
-    if not is_readable("".join(pages)):
-        raise ValueError(UNREADABLE_TEXT_LAYER)
     return pages
 
 

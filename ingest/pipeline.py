@@ -26,7 +26,8 @@ from ingest.passages import build_passages
 from ingest.sentences import Span, paragraph_spans
 from ingest.text import decode_text
 
-_READER_PACKAGES = ("trafilatura", "pypdf", "python-docx")  # a new release may read a file differently
+# A new release of a reader may read a file differently.
+_READER_PACKAGES = ("trafilatura", "pypdf", "python-docx", "pypdfium2", "rapidocr-onnxruntime")
 DOCUMENT_ID_CHARS = 12  # of the text fingerprint: unique among millions of documents
 
 
@@ -66,6 +67,9 @@ def build_document(source: SourceText, name: str, *, content_hash: str = "") -> 
     passages = build_passages(text, outline, doc_id, meta.title)
     if source.page_starts is not None:
         passages = _with_pages(passages, source.page_starts)
+    if source.ocr_pages or source.unread_pages:
+        meta = replace(meta, ocr_pages=source.ocr_pages, unread_pages=source.unread_pages)
+        passages = _marked_ocr(passages, frozenset(source.ocr_pages))
     return Document(
         id=doc_id,
         source=name,
@@ -122,3 +126,12 @@ def _body_headings(
 def _with_pages(passages: Sequence[Passage], page_starts: Sequence[int]) -> tuple[Passage, ...]:
     """Each passage with the (1-based) page it starts on: the last page starting at or before it."""
     return tuple(replace(p, page=max(1, bisect.bisect_right(page_starts, p.start))) for p in passages)
+
+
+OCR_MARK = "（OCR识别）"
+
+
+def _marked_ocr(passages: Sequence[Passage], pages: frozenset[int]) -> tuple[Passage, ...]:
+    """Passages that start on a page read by OCR say so in their citation: a reader checks a
+    recognised quote against the scan before relying on it."""
+    return tuple(replace(p, citation=p.citation + OCR_MARK) if p.page in pages else p for p in passages)

@@ -232,8 +232,8 @@ def test_aes_encrypted_pdf_opens_with_its_password(tmp_path: Path) -> None:
     assert len(article_passages(load_document(path, password="用户密码"))) == 14
 
 
-def test_scanned_and_truncated_pdfs_are_refused_with_the_reason() -> None:
-    with pytest.raises(IngestError, match=r"^scanned\.pdf：该PDF没有文字层（可能是扫描件），需要先做OCR$"):
+def test_a_scan_without_text_and_a_truncated_pdf_are_refused_with_the_reason() -> None:
+    with pytest.raises(IngestError, match=r"^scanned\.pdf：该PDF没有文字，扫描页也未识别出文字$"):
         load_document(fixture("scanned.pdf"))
     with pytest.raises(IngestError, match=r"^truncated\.pdf：PDF文件不完整"):
         load_document(fixture("truncated.pdf"))
@@ -412,8 +412,8 @@ HOSTILE = {
     "旧文档.doc": (_OLE + _NOISE, "是旧版Office格式"),
     "改名的旧文档.docx": (_OLE + _NOISE, "是旧版Office格式"),
     "加密.docx": (_OLE + "EncryptedPackage".encode("utf-16-le") + _NOISE, "是加密的Office文档"),
-    "扫描件.jpg": (b"\xff\xd8\xff\xe0" + _NOISE, "是图片"),
-    "其实是图片.pdf": (b"\x89PNG\r\n\x1a\n" + _NOISE, "是图片"),
+    "扫描件.jpg": (b"\xff\xd8\xff\xe0" + _NOISE, "图片文件已损坏或格式不受支持"),
+    "其实是图片.pdf": (b"\x89PNG\r\n\x1a\n" + _NOISE, "扩展名是 .pdf，但内容不是PDF"),
     "其实是网页.pdf": (_WEB_PAGE, "扩展名是 .pdf，但内容不是PDF"),
     "其实是文本.docx": ("第一条　内容。".encode(), "扩展名是 .docx，但内容不是Word文档"),
     "其实是表格.docx": (_ZIP.getvalue(), "不是可读取的Word文档"),

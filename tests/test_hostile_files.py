@@ -52,7 +52,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, str]:
         write_docx_zip_bomb(folder): "Word文档解压后过大（约 1300 MB，疑似压缩炸弹），已拒绝",
         write_entity_bomb_docx(folder): "Word文档含有XML实体定义（疑似XML炸弹），已拒绝",
         write_pdf_flate_bomb(folder): "PDF中的压缩数据解压后过大（疑似压缩炸弹），已拒绝",
-        write_huge_png(folder): "是图片，没有文字层，需要先做OCR",
+        write_huge_png(folder): "图片尺寸过大（30000×30000 像素，上限 4000 万像素），已拒绝",
     }
 
 

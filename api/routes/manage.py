@@ -125,6 +125,7 @@ async def upload_document(request: Request, response: Response) -> UploadResult:
         status=result.status,
         filename=path.name,
         other_document_id=result.other_id,
+        notes=list(result.notes),
     )
 
 

@@ -74,8 +74,7 @@ def _judged_row(row: sqlite3.Row) -> tuple[str, int, np.ndarray]:
 
 def meta_from_json(text: str) -> DocumentMeta:
     data = json.loads(text)
-    data["dates"] = tuple(data["dates"])
-    return DocumentMeta(**data)
+    return DocumentMeta(**{key: tuple(v) if isinstance(v, list) else v for key, v in data.items()})
 
 
 @dataclass(frozen=True, slots=True)

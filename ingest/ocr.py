@@ -1,0 +1,199 @@
+"""Scanned pages and photos to text, by OCR: RapidOCR's PP-OCR detection and recognition models ship
+inside the rapidocr-onnxruntime wheel and run on ONNX Runtime, so nothing is downloaded.
+
+Red ink is taken out before recognition: the seal (印章) stamped over a signature, and the banner
+and rule of a red-header document (红头文件), are not the body's text. The recognised lines are put
+in reading order (rows from the top, each row's pieces from the left) and returned as the page's
+raw text, one line per row, for `ingest.pdf.join_pages`, which peels running headers, footers and
+page numbers and undoes hard wraps exactly as for a text PDF.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageSequence
+
+from ingest.model import SourceText
+from ingest.outline import XREF_FOLLOWERS
+from ingest.pdf import ALL_UNREADABLE, join_pages
+
+MAX_PIXELS = 40_000_000  # an A4 page scanned at 600 dpi has 35 million
+# Pages are bounded by MAX_PIXELS from their headers before anything is decoded: PIL's own check,
+# a warning up to twice its 89 million pixels, would not name the size.
+Image.MAX_IMAGE_PIXELS = None
+MAX_PAGES = 500  # frames of one image file (a multi-page TIFF)
+RENDER_DPI = 200  # a PDF page rendered for OCR: PP-OCR reads 10-point type well from 150 dpi up
+# A page whose recognised lines score below this on average (length-weighted) is not kept: what OCR
+# makes of a blurred or dark photo is wrong characters, and a wrong quote is worse than none.
+MIN_CONFIDENCE = 0.8
+MIN_LINE_SCORE = 0.5  # pieces below this are noise (specks, stamps' rims), not text
+
+TOO_LARGE = "图片尺寸过大（{width}×{height} 像素，上限 {limit} 万像素），已拒绝"
+TOO_MANY_PAGES = "图片页数过多（超过 {limit} 页），已拒绝"
+NOT_AN_IMAGE = "图片文件已损坏或格式不受支持，无法读取"
+
+_FOLLOWERS = re.escape("".join(sorted(XREF_FOLLOWERS)))
+_OPENING_MARKER = re.compile(
+    rf"^(第[零〇一二两三四五六七八九十百千\d]+[编章节条])(?:[，,．.](?=[^\s{_FOLLOWERS}])|(?=[^\s{_FOLLOWERS}]))"
+)
+# Pixels of red ink: hue within ±22° of red, saturated, not dark (PIL's HSV scales each to 0–255).
+_RED_HUE, _RED_SATURATION, _RED_VALUE = 16, 90, 70
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage:
+    text: str  # the page's rows in reading order, one per line; "" when nothing was read
+    confidence: float  # the lines' mean score, weighted by their length (1.0 for an empty page)
+
+    @property
+    def readable(self) -> bool:
+        return self.confidence >= MIN_CONFIDENCE
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A recognised piece of a line: its box (pixels) and text."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+    text: str
+    score: float
+
+
+def image_source(data: bytes, on_scan: Callable[[], object] | None = None) -> SourceText:
+    """The text of a scan or photo (each frame of a TIFF a page), read as a scanned PDF is."""
+    pages = image_pages(data)
+    texts, unread = read_scans(enumerate(pages), on_scan)
+    if len(unread) == len(pages):
+        raise ValueError(ALL_UNREADABLE)
+    text, starts = join_pages([texts.get(n, "") for n in range(len(pages))])
+    read = tuple(n + 1 for n in range(len(pages)) if n + 1 not in unread)
+    return SourceText(text, "image", page_starts=tuple(starts), ocr_pages=read, unread_pages=unread)
+
+
+def read_scans(
+    pages: Iterable[tuple[int, Image.Image]], on_scan: Callable[[], object] | None = None
+) -> tuple[dict[int, str], tuple[int, ...]]:
+    """The text of each page (numbered from 0) that OCR reads reliably, and the pages (from 1) it
+    does not: those are left out and reported, not kept as wrong characters."""
+    texts: dict[int, str] = {}
+    unread: list[int] = []
+    for n, image in pages:
+        if on_scan is not None:
+            on_scan()
+        page = recognise(image)
+        if page.readable:
+            texts[n] = page.text
+        else:
+            unread.append(n + 1)
+    return texts, tuple(unread)
+
+
+def image_pages(data: bytes) -> list[Image.Image]:
+    """The pages of an image file (every frame of a TIFF), as RGB; ValueError with a Chinese reason
+    for a damaged file or one too large to read safely, checked from its header before decoding."""
+    try:
+        image = Image.open(io.BytesIO(data))
+    except (OSError, ValueError) as exc:
+        raise ValueError(NOT_AN_IMAGE) from exc
+    pages = []
+    try:
+        for n, frame in enumerate(ImageSequence.Iterator(image)):
+            if n >= MAX_PAGES:
+                raise ValueError(TOO_MANY_PAGES.format(limit=MAX_PAGES))
+            check_size(*frame.size)
+            pages.append(frame.convert("RGB"))
+    except (OSError, SyntaxError) as exc:  # PIL's decoders raise these for a damaged file
+        raise ValueError(NOT_AN_IMAGE) from exc
+    return pages
+
+
+def check_size(width: int, height: int) -> None:
+    if width * height > MAX_PIXELS:
+        raise ValueError(TOO_LARGE.format(width=width, height=height, limit=MAX_PIXELS // 10_000))
+
+
+def recognise(image: Image.Image) -> OcrPage:
+    """The text OCR reads on one page, red ink removed."""
+    result, _ = _engine()(np.asarray(_without_red(image).convert("RGB"))[:, :, ::-1])  # BGR, as cv2 reads
+    pieces = [
+        Piece(
+            min(x for x, _ in box),
+            min(y for _, y in box),
+            max(x for x, _ in box),
+            max(y for _, y in box),
+            text,
+            float(score),
+        )
+        for box, text, score in result or ()
+        if text.strip()
+    ]
+    return page_of(pieces)
+
+
+def page_of(pieces: Sequence[Piece]) -> OcrPage:
+    """The page's text in reading order and its confidence, from the recognised pieces."""
+    kept = [p for p in pieces if p.score >= MIN_LINE_SCORE]
+    chars = sum(len(p.text) for p in kept)
+    confidence = sum(p.score * len(p.text) for p in kept) / chars if chars else 1.0
+    return OcrPage("\n".join(_spaced(_row_text(row)) for row in reading_order(kept)), confidence)
+
+
+def reading_order(pieces: Sequence[Piece]) -> list[list[Piece]]:
+    """Rows from the top, each row's pieces from the left. A piece joins a row when it overlaps the
+    row's height by half of its own: a skewed scan's lines still fall into rows of their own."""
+    rows: list[list[Piece]] = []
+    for piece in sorted(pieces, key=lambda p: (p.top + p.bottom) / 2):
+        row = rows[-1] if rows else None
+        if row is not None:
+            top, bottom = min(p.top for p in row), max(p.bottom for p in row)
+            overlap = min(bottom, piece.bottom) - max(top, piece.top)
+            if overlap >= 0.5 * (piece.bottom - piece.top):
+                row.append(piece)
+                continue
+        rows.append([piece])
+    return [sorted(row, key=lambda p: p.left) for row in rows]
+
+
+def _row_text(row: Sequence[Piece]) -> str:
+    text = row[0].text
+    for piece in row[1:]:  # pieces apart on one row: a space only between Latin words
+        latin = text[-1:].isascii() and text[-1:].isalnum() and piece.text[:1].isascii()
+        text += (" " if latin else "") + piece.text
+    return text
+
+
+def _spaced(row: str) -> str:
+    """A row that opens with 第X编/章/节/条 and runs straight on gets the full-width space back that
+    printed documents set there and OCR drops (or reads as a comma): the number then reads as the
+    article's (or chapter's) heading, as in the text version, not as a cross-reference, which stays
+    as read (第三条规定的…, 第五条、第六条)."""
+    return _OPENING_MARKER.sub("\\1　", row, count=1)
+
+
+def _without_red(image: Image.Image) -> Image.Image:
+    """`image` with its red ink (seals, red banners and rules) turned white."""
+    hue, saturation, value = (np.asarray(band) for band in image.convert("HSV").split())
+    red_hue = (hue <= _RED_HUE) | (hue >= 255 - _RED_HUE)
+    red = red_hue & (saturation >= _RED_SATURATION) & (value >= _RED_VALUE)
+    if not red.any():
+        return image
+    pixels = np.array(image.convert("RGB"))
+    pixels[red] = 255
+    return Image.fromarray(pixels)
+
+
+@functools.cache
+def _engine() -> Callable:
+    """The OCR engine, loaded once per process (under a second); imported only when a scan is met."""
+    from rapidocr_onnxruntime import RapidOCR
+
+    return RapidOCR(text_score=MIN_LINE_SCORE)
