@@ -55,7 +55,7 @@ DEFAULT_MEMORY_MB = 1536
 DEFAULT_TIMEOUT = 20.0  # seconds for any file, before the allowance for its size
 SECONDS_PER_MB = 2.0
 MAX_TIMEOUT = 300.0
-OCR_PAGE_SECONDS = 60.0  # a scanned page takes 5–15 s on two cores
+OCR_PAGE_SECONDS = 60.0  # a scanned page took 5–12 s on two cores
 # Address space the OCR engine's libraries and thread pools reserve and mostly never touch (about 750 MB
 # of it at 150 MB resident; a page read peaks at 0.6–0.8 GB resident): granted on top of the cap.
 OCR_ADDRESS_SPACE_MB = 1024

@@ -21,7 +21,7 @@ from PIL import Image, ImageSequence
 
 from ingest.model import SourceText
 from ingest.outline import XREF_FOLLOWERS
-from ingest.pdf import ALL_UNREADABLE, join_pages
+from ingest.pdf import paged_source
 
 MAX_PIXELS = 40_000_000  # an A4 page scanned at 600 dpi has 35 million
 # Pages are bounded by MAX_PIXELS from their headers before anything is decoded: PIL's own check,
@@ -39,8 +39,9 @@ TOO_MANY_PAGES = "图片页数过多（超过 {limit} 页），已拒绝"
 NOT_AN_IMAGE = "图片文件已损坏或格式不受支持，无法读取"
 
 _FOLLOWERS = re.escape("".join(sorted(XREF_FOLLOWERS)))
+# 第X条 at a row's start, then a comma OCR made of the gap (or nothing), then the article's own words.
 _OPENING_MARKER = re.compile(
-    rf"^(第[零〇一二两三四五六七八九十百千\d]+[编章节条])(?:[，,．.](?=[^\s{_FOLLOWERS}])|(?=[^\s{_FOLLOWERS}]))"
+    rf"^(第[零〇一二两三四五六七八九十百千\d]+[编章节条])[，,．.]?(?=[^\s{_FOLLOWERS}])"
 )
 # Pixels of red ink: hue within ±22° of red, saturated, not dark (PIL's HSV scales each to 0–255).
 _RED_HUE, _RED_SATURATION, _RED_VALUE = 16, 90, 70
@@ -71,30 +72,21 @@ class Piece:
 def image_source(data: bytes, on_scan: Callable[[], object] | None = None) -> SourceText:
     """The text of a scan or photo (each frame of a TIFF a page), read as a scanned PDF is."""
     pages = image_pages(data)
-    texts, unread = read_scans(enumerate(pages), on_scan)
-    if len(unread) == len(pages):
-        raise ValueError(ALL_UNREADABLE)
-    text, starts = join_pages([texts.get(n, "") for n in range(len(pages))])
-    read = tuple(n + 1 for n in range(len(pages)) if n + 1 not in unread)
-    return SourceText(text, "image", page_starts=tuple(starts), ocr_pages=read, unread_pages=unread)
+    return paged_source([""] * len(pages), read_scans(enumerate(pages), on_scan), "image")
 
 
 def read_scans(
     pages: Iterable[tuple[int, Image.Image]], on_scan: Callable[[], object] | None = None
-) -> tuple[dict[int, str], tuple[int, ...]]:
-    """The text of each page (numbered from 0) that OCR reads reliably, and the pages (from 1) it
-    does not: those are left out and reported, not kept as wrong characters."""
-    texts: dict[int, str] = {}
-    unread: list[int] = []
+) -> dict[int, str | None]:
+    """What OCR reads on each page (by index), None where it cannot read it reliably: such a page is
+    left out and reported, not kept as wrong characters."""
+    texts: dict[int, str | None] = {}
     for n, image in pages:
         if on_scan is not None:
             on_scan()
         page = recognise(image)
-        if page.readable:
-            texts[n] = page.text
-        else:
-            unread.append(n + 1)
-    return texts, tuple(unread)
+        texts[n] = page.text if page.readable else None
+    return texts
 
 
 def image_pages(data: bytes) -> list[Image.Image]:
@@ -109,14 +101,14 @@ def image_pages(data: bytes) -> list[Image.Image]:
         for n, frame in enumerate(ImageSequence.Iterator(image)):
             if n >= MAX_PAGES:
                 raise ValueError(TOO_MANY_PAGES.format(limit=MAX_PAGES))
-            check_size(*frame.size)
+            _check_size(*frame.size)
             pages.append(frame.convert("RGB"))
     except (OSError, SyntaxError) as exc:  # PIL's decoders raise these for a damaged file
         raise ValueError(NOT_AN_IMAGE) from exc
     return pages
 
 
-def check_size(width: int, height: int) -> None:
+def _check_size(width: int, height: int) -> None:
     if width * height > MAX_PIXELS:
         raise ValueError(TOO_LARGE.format(width=width, height=height, limit=MAX_PIXELS // 10_000))
 

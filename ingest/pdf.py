@@ -25,7 +25,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from pypdf import PasswordType, PdfReader
@@ -79,25 +79,26 @@ def pdf_source(
     pages = read_pages(data, password)
     readable = is_readable("".join(pages))
     scanned = [n for n, page in enumerate(pages) if not readable or _characters(page) < SCANNED_BELOW]
-    unread: tuple[int, ...] = ()
+    scans: dict[int, str | None] = {}
     if scanned:
         from ingest.ocr import read_scans
 
-        texts, unread = read_scans(zip(scanned, _rendered(data, password, scanned), strict=True), on_scan)
-        for n in scanned:
-            pages[n] = texts.get(n, "")
-        if len(unread) == len(pages):
-            raise ValueError(ALL_UNREADABLE)
-    if not any(page.strip() for page in pages):
+        scans = read_scans(zip(scanned, _rendered(data, password, scanned), strict=True), on_scan)
+    source = paged_source(pages, scans, "pdf")
+    if not source.text:
         raise ValueError(NO_TEXT_LAYER)
-    text, starts = join_pages(pages)
-    return SourceText(
-        text,
-        "pdf",
-        page_starts=tuple(starts),
-        ocr_pages=tuple(n + 1 for n in scanned if n + 1 not in unread),
-        unread_pages=unread,
-    )
+    return source
+
+
+def paged_source(pages: Sequence[str], scans: Mapping[int, str | None], file_format: str) -> SourceText:
+    """Pages' raw text, each scanned page (by index) replaced by what OCR read of it (None: nothing it
+    could read reliably), as clean text with its page starts and the pages read by OCR and left out."""
+    unread = tuple(n + 1 for n, text in scans.items() if text is None)
+    if scans and len(unread) == len(pages):
+        raise ValueError(ALL_UNREADABLE)
+    text, starts = join_pages([scans.get(n, page) or "" for n, page in enumerate(pages)])
+    read = tuple(n + 1 for n, text in scans.items() if text is not None)
+    return SourceText(text, file_format, page_starts=tuple(starts), ocr_pages=read, unread_pages=unread)
 
 
 def _characters(page: str) -> int:
