@@ -12,11 +12,16 @@ TESTS  := $(VENV)/.installed-test
 
 # Running needs only the runtime packages; the tests add theirs (pytest, Playwright, schemathesis…).
 $(STAMP): pyproject.toml constraints.txt
-	@# OpenCV (the OCR engine's image library) loads libGL and GLib; apt runs only when they are missing.
-	@if ldconfig -p | grep -q 'libGL.so.1 ' && ldconfig -p | grep -q 'libglib-2.0.so.0 '; then :; \
+	@# OpenCV (the OCR engine's image library) loads libGL and GLib; LibreOffice converts .doc/.wps/.odt/.rtf.
+	@# apt runs only for what is missing.
+	@missing=""; \
+	ldconfig -p | grep -q 'libGL.so.1 ' || missing="$$missing libgl1"; \
+	ldconfig -p | grep -q 'libglib-2.0.so.0 ' || missing="$$missing libglib2.0-0"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgl1 libglib2.0-0; \
-	else echo "OCR needs: sudo apt-get install libgl1 libglib2.0-0"; fi
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "djkb needs: sudo apt-get install$$missing"; fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e .
 	touch $(STAMP)

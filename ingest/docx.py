@@ -7,20 +7,12 @@ or from their style, as custom 公文 styles such as 一级标题 have. A headin
 line even when the author broke it for layout, so that a two-line title still reads
 as a title. A table row becomes one line with its cells separated by a tab; a merged
 cell is read once.
-
-A .docx is a zip of XML parts, and python-docx unpacks and parses every part whole,
-so a file is checked before it is opened: a zip bomb (parts that inflate to gigabytes)
-is found from the sizes the archive declares, which bound what unpacking can produce,
-and a document type declaration, where "billion laughs" entities are declared, from
-the first bytes of each part. Word never writes either.
 """
 
 from __future__ import annotations
 
-import codecs
 import io
 import re
-import zipfile
 
 import docx
 from docx.oxml.ns import qn
@@ -28,31 +20,23 @@ from docx.oxml.text.parfmt import CT_PPr
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
-DAMAGED = "Word文档已损坏，无法读取"
-TOO_LARGE = "Word文档解压后过大（约 {mb} MB，疑似压缩炸弹），已拒绝"
-ABSURD_RATIO = "Word文档中的 {part} 压缩比异常（约 {ratio} 倍，疑似压缩炸弹），已拒绝"
-ENTITIES = "Word文档含有XML实体定义（疑似XML炸弹），已拒绝"
+from ingest.archive import DAMAGED, check_archive
+from ingest.model import SourceText
 
-MAX_UNPACKED = 200 * 2**20  # a 1000-page document with photos unpacks to tens of MB
-# XML of real documents compresses 5 to 40 times; deflate cannot exceed about 1030.
-MAX_RATIO = 200
-_RATIO_FROM = 20 * 2**20  # small parts may compress to almost nothing without harm
-_XML_PARTS = (".xml", ".rels")  # the parts python-docx parses, as Word names them
-_PROLOG_WINDOW = 64 * 2**10  # Word writes an XML declaration and nothing else before the root element
-# Whitespace, processing instructions (the XML declaration) and comments: what may precede a DTD.
-_PROLOG_ITEMS = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
+WORD = "Word文档"
 
 _HEADING_STYLE = re.compile(r"Title|标题|(?:Heading|标题)\s*(?P<level>[1-9])", re.IGNORECASE)
 _BODY_TEXT_OUTLINE_LEVEL = 9  # w:outlineLvl counts from 0; 9 means body text
 _CELL_SEPARATOR = "\t"
 
 
-def docx_text(data: bytes) -> tuple[str, list[tuple[str, int]]]:
-    """The body text of a .docx file and its headings as (line, level), in text order.
+def docx_source(data: bytes, file_format: str = "docx") -> SourceText:
+    """The body text of a .docx file and its headings as (line, level), in text order; `file_format`
+    names the file it was converted from, if any.
 
     Raises ValueError with a Chinese reason when the file cannot be read.
     """
-    check_archive(data)
+    check_archive(data, WORD)
     lines: list[str] = []
     headings: list[tuple[str, int]] = []
     try:
@@ -68,70 +52,8 @@ def docx_text(data: bytes) -> tuple[str, list[tuple[str, int]]]:
     except MemoryError:  # not damage: the worker's memory limit says so (ingest.isolation)
         raise
     except Exception as exc:  # python-docx and lxml raise KeyError, XMLSyntaxError and more on a damaged file
-        raise ValueError(DAMAGED) from exc
-    return "\n".join(lines), headings
-
-
-def check_archive(data: bytes) -> None:
-    """Refuse a zip bomb or an XML part with a DTD; ValueError with a Chinese reason.
-
-    Cheap whatever the file: the sizes come from the archive's directory, and of each
-    part only its first bytes are inflated. zipfile never unpacks more than a part's
-    declared size (a lie fails the CRC check), so the declared sizes can be trusted.
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = archive.infolist()
-            problem = _size_problem(parts) or _dtd_problem(archive, parts)
-    except MemoryError:
-        raise
-    except Exception as exc:  # zipfile raises BadZipFile, zlib.error, NotImplementedError, RuntimeError…
-        raise ValueError(DAMAGED) from exc
-    if problem:
-        raise ValueError(problem)
-
-
-def _size_problem(parts: list[zipfile.ZipInfo]) -> str | None:
-    unpacked = sum(part.file_size for part in parts)
-    if unpacked > MAX_UNPACKED:
-        return TOO_LARGE.format(mb=unpacked // 2**20)
-    for part in parts:
-        ratio = part.file_size / max(part.compress_size, 1)
-        if part.file_size > _RATIO_FROM and ratio > MAX_RATIO:
-            return ABSURD_RATIO.format(part=part.filename, ratio=round(ratio))
-    return None
-
-
-def _dtd_problem(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo]) -> str | None:
-    for part in parts:
-        if not part.filename.lower().endswith(_XML_PARTS):
-            continue  # pictures, and SVG or HTML parts that may carry a DTD harmlessly: never parsed as XML
-        with archive.open(part) as stream:
-            head = stream.read(_PROLOG_WINDOW)
-        if _has_dtd(head, complete=len(head) < _PROLOG_WINDOW):
-            return ENTITIES
-    return None
-
-
-def _has_dtd(head: bytes, *, complete: bool) -> bool:
-    """Whether the start of a part holds a document type declaration, or a prolog too long to tell.
-
-    A DTD can only stand in the prolog, before the root element.
-    """
-    text = _decode_head(head)
-    rest = text[_PROLOG_ITEMS.match(text).end() :]
-    if rest[:9].upper() == "<!DOCTYPE":
-        return True
-    return not complete and (not rest or rest.startswith(("<!", "<?")))  # the prolog runs past the window
-
-
-def _decode_head(head: bytes) -> str:
-    """The start of an XML part as text, well enough to read its markup: UTF-8 or UTF-16, BOM or not."""
-    if head.startswith((codecs.BOM_UTF16_LE, b"<\0")):
-        return head.decode("utf-16-le", errors="ignore").removeprefix("\ufeff")
-    if head.startswith((codecs.BOM_UTF16_BE, b"\0<")):
-        return head.decode("utf-16-be", errors="ignore").removeprefix("\ufeff")
-    return head.removeprefix(codecs.BOM_UTF8).decode("latin-1")  # markup is ASCII
+        raise ValueError(DAMAGED.format(label=WORD)) from exc
+    return SourceText("\n".join(lines), file_format, headings=tuple(headings))
 
 
 def _heading_level(paragraph: Paragraph) -> int | None:

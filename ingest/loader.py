@@ -3,7 +3,8 @@
 The content decides the reader: a PDF named .txt is read as a PDF. The name still
 counts in two ways: a file named .pdf or .docx that is something else is refused
 (it was damaged or mislabelled), and text under an unsupported extension (.csv,
-.json, .rtf…) is refused rather than indexed as if it were a document.
+.json…) is refused rather than indexed as if it were a document. A .doc may be any
+of what Word saves under that name (Word 97–2003, RTF, a web page, a renamed .docx).
 """
 
 from __future__ import annotations
@@ -18,17 +19,42 @@ from ingest.pipeline import build_document
 from ingest.sniff import Kind, sniff
 from ingest.text import EMPTY, decode_text
 
-SUPPORTED = (".txt", ".md", ".pdf", ".docx", ".html", ".htm", ".jpg", ".jpeg", ".png", ".tif", ".tiff")
 _IMAGES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
+_CONVERTED = {Kind.WORD_97: "doc", Kind.ODT: "odt", Kind.RTF: "rtf"}  # read through LibreOffice
+SUPPORTED = (
+    ".txt",
+    ".md",
+    ".pdf",
+    ".docx",
+    ".doc",
+    ".wps",
+    ".odt",
+    ".rtf",
+    ".ofd",
+    ".html",
+    ".htm",
+    *_IMAGES,
+)
 # Folder notes (README.md, SOURCES.md) describe a folder; they are not documents of the knowledge base.
 NOT_DOCUMENTS = ("readme", "sources", "license", "changelog")
 
-_EXPECTED = {".pdf": Kind.PDF, ".docx": Kind.DOCX, **dict.fromkeys(_IMAGES, Kind.IMAGE)}
-_UNMISTAKABLE = frozenset({Kind.PDF, Kind.DOCX, Kind.IMAGE})  # read whatever the file is called
+_EXPECTED: dict[str, set[Kind]] = {
+    ".pdf": {Kind.PDF},
+    ".docx": {Kind.DOCX, Kind.WORD_97},  # a .doc renamed by hand is still a Word file
+    ".doc": {Kind.WORD_97, Kind.RTF, Kind.HTML, Kind.DOCX},
+    ".wps": {Kind.WORD_97, Kind.DOCX},  # WPS Writer saves the Word 97 format under its own name
+    ".odt": {Kind.ODT},
+    ".rtf": {Kind.RTF},
+    ".ofd": {Kind.OFD},
+    **{suffix: {Kind.IMAGE} for suffix in _IMAGES},
+}
+_PACKAGES = {".docx": "Word文档（.docx）", ".odt": "OpenDocument文档（.odt）", ".ofd": "OFD文件（.ofd）"}
+# Read whatever the file is called.
+_UNMISTAKABLE = frozenset({Kind.PDF, Kind.DOCX, Kind.IMAGE, Kind.OFD, *_CONVERTED})
 _REFUSED = {
-    Kind.OLE: "是旧版Office格式（.doc/.xls/.ppt），不支持，请另存为 .docx 或 PDF 后再导入",
+    Kind.OLE: "是旧版Excel、PowerPoint等Office格式（.xls/.ppt），不支持，请另存为 .docx 或 PDF 后再导入",
     Kind.LOCKED_OFFICE: "是加密的Office文档，请先取消密码再导入",
-    Kind.ZIP: "不是可读取的Word文档（.docx）：可能是压缩包、其他Office格式（如 .xlsx/.pptx）或已损坏",
+    Kind.ZIP: "不是可读取的{package}：可能是压缩包、其他Office格式（如 .xlsx/.pptx）或已损坏",
 }
 
 
@@ -84,12 +110,13 @@ def parse_document(
     if not data.strip():
         raise ValueError(EMPTY)
     kind = sniff(data)
-    if kind in _REFUSED:
-        raise ValueError(_REFUSED[kind])
     suffix = Path(name).suffix.lower()
+    if kind in _REFUSED:
+        raise ValueError(_REFUSED[kind].format(package=_PACKAGES.get(suffix, "文档")))
     expected = _EXPECTED.get(suffix)
-    if expected is not None and kind is not expected:
-        raise ValueError(f"扩展名是 {suffix}，但内容不是{expected.value}（文件可能已损坏或被改了扩展名）")
+    if expected is not None and kind not in expected:
+        wanted = "或".join(k.value for k in expected)
+        raise ValueError(f"扩展名是 {suffix}，但内容不是{wanted}（文件可能已损坏或被改了扩展名）")
     if kind not in _UNMISTAKABLE and suffix not in SUPPORTED:
         raise ValueError(f"不支持的文件类型“{suffix or '无扩展名'}”（支持：{'、'.join(SUPPORTED)}）")
     # The readers of PDF, Word and web pages import their libraries (a second in all) when first met:
@@ -104,10 +131,18 @@ def parse_document(
 
             source = image_source(data, on_scan)
         case Kind.DOCX:
-            from ingest.docx import docx_text
+            from ingest.docx import docx_source
 
-            text, headings = docx_text(data)
-            source = SourceText(text, "docx", headings=tuple(headings))
+            source = docx_source(data)
+        case Kind.WORD_97 | Kind.ODT | Kind.RTF:
+            from ingest.conversion import converted_source
+
+            file_format = "wps" if suffix == ".wps" else _CONVERTED[kind]
+            source = converted_source(data, file_format)
+        case Kind.OFD:
+            from ingest.ofd import ofd_source
+
+            source = ofd_source(data)
         case Kind.HTML:
             from ingest.html import html_text
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageSequence
 
+from ingest.layout import Piece, reading_order, row_text
 from ingest.model import SourceText
 from ingest.outline import XREF_FOLLOWERS
 from ingest.pdf import paged_source
@@ -55,18 +56,6 @@ class OcrPage:
     @property
     def readable(self) -> bool:
         return self.confidence >= MIN_CONFIDENCE
-
-
-@dataclass(frozen=True, slots=True)
-class Piece:
-    """A recognised piece of a line: its box (pixels) and text."""
-
-    left: float
-    top: float
-    right: float
-    bottom: float
-    text: str
-    score: float
 
 
 def image_source(data: bytes, on_scan: Callable[[], object] | None = None) -> SourceText:
@@ -136,31 +125,7 @@ def page_of(pieces: Sequence[Piece]) -> OcrPage:
     kept = [p for p in pieces if p.score >= MIN_LINE_SCORE]
     chars = sum(len(p.text) for p in kept)
     confidence = sum(p.score * len(p.text) for p in kept) / chars if chars else 1.0
-    return OcrPage("\n".join(_spaced(_row_text(row)) for row in reading_order(kept)), confidence)
-
-
-def reading_order(pieces: Sequence[Piece]) -> list[list[Piece]]:
-    """Rows from the top, each row's pieces from the left. A piece joins a row when it overlaps the
-    row's height by half of its own: a skewed scan's lines still fall into rows of their own."""
-    rows: list[list[Piece]] = []
-    for piece in sorted(pieces, key=lambda p: (p.top + p.bottom) / 2):
-        row = rows[-1] if rows else None
-        if row is not None:
-            top, bottom = min(p.top for p in row), max(p.bottom for p in row)
-            overlap = min(bottom, piece.bottom) - max(top, piece.top)
-            if overlap >= 0.5 * (piece.bottom - piece.top):
-                row.append(piece)
-                continue
-        rows.append([piece])
-    return [sorted(row, key=lambda p: p.left) for row in rows]
-
-
-def _row_text(row: Sequence[Piece]) -> str:
-    text = row[0].text
-    for piece in row[1:]:  # pieces apart on one row: a space only between Latin words
-        latin = text[-1:].isascii() and text[-1:].isalnum() and piece.text[:1].isascii()
-        text += (" " if latin else "") + piece.text
-    return text
+    return OcrPage("\n".join(_spaced(row_text(row)) for row in reading_order(kept)), confidence)
 
 
 def _spaced(row: str) -> str:

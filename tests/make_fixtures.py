@@ -8,13 +8,16 @@ and header/footer text, web pages wrapped in navigation, and GBK and UTF-16 text
 files. A Markdown work plan, a Word training plan and a web page with <h2>/<h3>
 carry headings that only their format marks as headings. The fixtures are
 committed; this script (and reportlab, with its built-in Adobe CID font
-STSong-Light) is only needed to change them.
+STSong-Light, and LibreOffice for the .doc, .wps, .odt and .rtf copies of the Word
+file) is only needed to change them.
 """
 
 from __future__ import annotations
 
 import io
 import struct
+import subprocess
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -287,6 +290,21 @@ def _saved(document: WordDocument) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip_times(buffer.getvalue())
+
+
+def _converted(docx_data: bytes, suffix: str) -> bytes:
+    """The Word file saved by LibreOffice as a .doc (Word 97–2003), .odt or .rtf, as a member would
+    save it from an office suite."""
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder, "regulation.docx")
+        source.write_bytes(docx_data)
+        profile = f"-env:UserInstallation={Path(folder, 'profile').as_uri()}"
+        subprocess.run(
+            ["soffice", profile, "--headless", "--convert-to", suffix, "--outdir", folder, str(source)],
+            check=True,
+            capture_output=True,
+        )
+        return Path(folder, f"regulation.{suffix}").read_bytes()
 
 
 def _fixed_zip_times(data: bytes) -> bytes:
@@ -572,12 +590,19 @@ def write_all() -> list[Path]:
     FIXTURES.mkdir(exist_ok=True)
     regulation = "\n".join(regulation_lines()) + "\n"
     pdf = _pdf_bytes()
+    word = _docx_bytes()
+    word_97 = _converted(word, "doc")
     files = {
         "regulation.pdf": pdf,
         "regulation-encrypted.pdf": _pdf_bytes(password=PDF_PASSWORD),
         "scanned.pdf": _pdf_bytes(scanned=True),
         "truncated.pdf": pdf[: len(pdf) * 6 // 10],
-        "regulation.docx": _docx_bytes(),
+        "regulation.docx": word,
+        "regulation.doc": word_97,
+        # WPS Writer's own .wps is the Word 97–2003 binary format under another name.
+        "regulation.wps": word_97,
+        "regulation.odt": _converted(word, "odt"),
+        "regulation.rtf": _converted(word, "rtf"),
         "training-plan.docx": _training_plan_docx(),
         "programme.html": _programme_html().encode("utf-8"),
         "article.html": _html(with_heading=True).encode("utf-8"),

@@ -45,6 +45,7 @@ from tests.make_fixtures import (
     regulation_lines,
 )
 
+WORD_FILES = (".docx", ".doc", ".wps", ".odt", ".rtf")  # the Word fixture and its copies, with its table
 ARTICLE = re.compile(r"第[一二三四五六七八九十]+条")
 PAGE_NUMBER = re.compile(r"[—-]\s*\d+\s*[—-]")
 MAX_CHARS = 600
@@ -93,6 +94,10 @@ FORMATS = {
     "regulation.pdf": None,
     "regulation-encrypted.pdf": PDF_PASSWORD,
     "regulation.docx": None,
+    "regulation.doc": None,  # the Word file as saved by an office suite in the older formats
+    "regulation.wps": None,
+    "regulation.odt": None,
+    "regulation.rtf": None,
     "article.html": None,
     "untitled-article.htm": None,
     "regulation-gbk.txt": None,
@@ -110,7 +115,7 @@ def test_each_format_gives_the_title_issuing_line_chapters_and_all_fourteen_arti
     assert doc.meta.dates == ("2023-05-06", "2023-06-01")
     chapters = [s.label for s in iter_sections(doc.outline) if s.kind == "chapter"]
     assert chapters == ["第一章", "第二章", "第三章", "第四章", "第五章"]
-    expected = expected_articles(with_table=name.endswith(".docx"))
+    expected = expected_articles(with_table=name.endswith(WORD_FILES))
     passages = article_passages(doc)
     assert list(passages) == list(expected)
     for label, text in expected.items():
@@ -175,6 +180,32 @@ def test_pdf_passages_carry_the_page_they_start_on(pdf_doc: Document) -> None:
 
 def test_other_formats_have_no_pages() -> None:
     assert all(p.page is None for p in load_document(fixture("regulation.docx")).passages)
+
+
+# --- Word 97–2003, WPS, OpenDocument, RTF ---------------------------------------------
+
+
+def test_older_office_files_are_converted_and_say_which_format_they_were() -> None:
+    formats = {
+        name: load_document(fixture(f"regulation.{name}")).format for name in ("doc", "wps", "odt", "rtf")
+    }
+    assert formats == {"doc": "doc", "wps": "wps", "odt": "odt", "rtf": "rtf"}
+
+
+def test_a_word_97_file_named_docx_or_an_rtf_named_doc_is_read_for_what_it_is(tmp_path: Path) -> None:
+    for source, name in (("regulation.doc", "改名.docx"), ("regulation.rtf", "另存为.doc")):
+        shutil.copy(fixture(source), tmp_path / name)
+        assert len(article_passages(load_document(tmp_path / name))) == 14, name
+
+
+def test_without_libreoffice_an_old_word_file_is_refused_naming_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # a machine where soffice cannot be found
+    with pytest.raises(IngestError) as caught:
+        load_document(fixture("regulation.doc"))
+    assert caught.value.reason.startswith("读取 .doc 文件需要 LibreOffice，本机未安装")
+    assert "libreoffice-writer-nogui" in caught.value.reason
 
 
 @pytest.mark.parametrize(
@@ -408,9 +439,9 @@ HOSTILE = {
     "生僻字乱码.txt": (_RARE_HANZI, "不是可读的文字"),
     "utf16乱码.txt": (b"\xff\xfe\x00\x81", "不是可读的文字"),
     "程序.exe": (b"MZ\x90\x00\x03" + _NOISE, "不支持的文件类型“.exe”"),
-    "表格.xls": (_OLE + _NOISE, "是旧版Office格式"),
-    "旧文档.doc": (_OLE + _NOISE, "是旧版Office格式"),
-    "改名的旧文档.docx": (_OLE + _NOISE, "是旧版Office格式"),
+    "表格.xls": (_OLE + _NOISE, "是旧版Excel、PowerPoint等Office格式"),
+    "坏的旧文档.doc": (_OLE + "WordDocument".encode("utf-16-le") + _NOISE, "无法转换该 .doc 文件"),
+    "改名的表格.docx": (_OLE + _NOISE, "是旧版Excel、PowerPoint等Office格式"),
     "加密.docx": (_OLE + "EncryptedPackage".encode("utf-16-le") + _NOISE, "是加密的Office文档"),
     "扫描件.jpg": (b"\xff\xd8\xff\xe0" + _NOISE, "图片文件已损坏或格式不受支持"),
     "其实是图片.pdf": (b"\x89PNG\r\n\x1a\n" + _NOISE, "扩展名是 .pdf，但内容不是PDF"),
@@ -419,7 +450,10 @@ HOSTILE = {
     "其实是表格.docx": (_ZIP.getvalue(), "不是可读取的Word文档"),
     "坏的.docx": (b"PK\x03\x04" + _NOISE, "不是可读取的Word文档"),
     "坏的.pdf": (b"%PDF-1.7\n" + _NOISE + b"\n%%EOF\n", "PDF文件已损坏"),
-    "笔记.rtf": ("{\\rtf1 第一条}".encode(), "不支持的文件类型“.rtf”"),
+    "其实是文本.rtf": ("第一条　内容。".encode(), "扩展名是 .rtf，但内容不是RTF文档"),
+    "其实是表格.ofd": (_ZIP.getvalue(), "不是可读取的OFD文件（.ofd）"),
+    "坏的.ofd": (b"PK\x03\x04" + _NOISE, "不是可读取的OFD文件（.ofd）"),
+    "数据.csv": ("第一条,内容".encode(), "不支持的文件类型“.csv”"),
     "无扩展名": ("第一条　内容。".encode(), "不支持的文件类型“无扩展名”"),
     "空网页.html": (_EMPTY_PAGE, "没有找到正文"),
 }
@@ -478,8 +512,8 @@ def test_damaged_copies_give_a_document_or_an_ingest_error_never_another_excepti
 
 
 def test_folders_pick_up_every_supported_extension(tmp_path: Path) -> None:
-    supported = ["a.pdf", "b.docx", "c.html", "d.htm", "e.md", "f.txt"]
-    for name in [*supported, "g.xls", "README.md"]:
+    supported = ["a.pdf", "b.docx", "c.doc", "d.html", "e.htm", "f.md", "g.odt", "h.ofd", "i.txt", "j.wps"]
+    for name in [*supported, "k.xls", "README.md"]:
         (tmp_path / name).write_bytes(b"x")
     assert [p.name for p in expand_paths([tmp_path])] == supported
 

@@ -77,7 +77,7 @@ UPLOAD_BODY = {
                     "file": {
                         "type": "string",
                         "format": "binary",
-                        "description": "文档文件：.txt .md .pdf .docx .html",
+                        "description": "文档：PDF、Word/WPS、OFD、网页、文本或扫描图片",
                     }
                 },
             }
