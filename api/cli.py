@@ -97,9 +97,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     live = _kb(args).searcher()
+    documents = live.issued(None, args.issuer, args.date_from, args.date_to) if live else None
     hits = (
-        live.search(args.query, top_k=args.top_k, mode=args.mode, include_superseded=args.all_versions)
-        if live
+        live.search(
+            args.query,
+            top_k=args.top_k,
+            mode=args.mode,
+            documents=documents,
+            include_superseded=args.all_versions,
+        )
+        if live and documents != []  # [] when no document was issued as asked
         else []
     )
     if args.json:
@@ -111,8 +118,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("未找到相关内容。" if live else EMPTY)
         return 0
     for rank, hit in enumerate(hits, 1):
+        issued = "".join(f"  {value}" for value in (hit.doc_number, hit.written) if value)
         published = f"  发布于 {hit.published}" if hit.published else ""
-        print(f"{rank}. {hit.passage.citation}{published}  ({hit.score:.3f})")
+        print(f"{rank}. {hit.passage.citation}{issued}{published}  ({hit.score:.3f})")
         print(f"   {_emphasise(hit.passage.text, hit.highlights)}")
         if hit.also:
             print(f"   另见：{'；'.join(ref.citation for ref in hit.also)}")
@@ -350,6 +358,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--top-k", type=int, default=10)
     s.add_argument("--mode", choices=MODES, default="hybrid")
     s.add_argument("--all-versions", action="store_true", help="也检索已被新版本取代的旧版文档")
+    s.add_argument("--issuer", default="", help="只检索发文机关名称含此文字的文档")
+    s.add_argument("--from", dest="date_from", default="", metavar="YYYY-MM-DD", help="成文或发布日期不早于")
+    s.add_argument("--to", dest="date_to", default="", metavar="YYYY-MM-DD", help="成文或发布日期不晚于")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_search)
 

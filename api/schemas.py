@@ -26,7 +26,18 @@ def _integral(value: object) -> object:
 Count = Annotated[int, BeforeValidator(_integral)]
 
 
-class SearchRequest(BaseModel):
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class IssuedFilter(BaseModel):
+    """Who issued a document and when: a 公文's 发文机关 and 成文日期, a web page's publication date."""
+
+    issuer: str = Field("", max_length=MAX_QUERY, description="只检索发文机关名称含此文字的文档")
+    date_from: str = Field("", pattern=f"{ISO_DATE}|^$", description="成文或发布日期不早于（YYYY-MM-DD）")
+    date_to: str = Field("", pattern=f"{ISO_DATE}|^$", description="成文或发布日期不晚于（YYYY-MM-DD）")
+
+
+class SearchRequest(IssuedFilter):
     model_config = ConfigDict(strict=True)
 
     query: str = Field(min_length=1, max_length=MAX_QUERY, description="检索内容")
@@ -79,6 +90,9 @@ class SearchResult(PassageOut):
     revision_year: int | None = Field(description="文档版本（修订年份）")
     current: bool = Field(description="是否为该文档的现行版本")
     published: str = Field("", description="网页注明的发布日期（ISO），没有时为空")
+    doc_number: str = Field("", description="公文的发文字号，如 中组发〔2023〕5号")
+    issuer: str = Field("", description="发文机关")
+    written: str = Field("", description="公文的成文日期（ISO）")
     score: float
     highlights: list[tuple[int, int]]
     also: list[ReferenceOut] = Field(
@@ -94,6 +108,9 @@ class SearchResult(PassageOut):
             revision_year=hit.revision_year,
             current=hit.current,
             published=hit.published,
+            doc_number=hit.doc_number,
+            issuer=hit.issuer,
+            written=hit.written,
             score=round(hit.score, 6),
             highlights=list(hit.highlights),
             also=[ReferenceOut(**asdict(ref)) for ref in hit.also],
@@ -105,7 +122,7 @@ class SearchResponse(BaseModel):
     took_ms: float
 
 
-class AskRequest(BaseModel):
+class AskRequest(IssuedFilter):
     model_config = ConfigDict(strict=True)
 
     question: str = Field(min_length=1, max_length=MAX_QUERY, description="问题")
@@ -165,12 +182,16 @@ class DocumentSummary(BaseModel):
     revision_year: int | None
     current: bool = Field(True, description="是否为该文档的现行版本（同一文档的各版本中最新者）")
     published: str = Field("", description="网页注明的发布日期（ISO），没有时为空")
+    doc_number: str = Field("", description="公文的发文字号")
+    issuer: str = Field("", description="发文机关")
+    written: str = Field("", description="公文的成文日期（ISO）")
     passages: int
     ingested_at: str
 
 
 class DocumentDetail(DocumentSummary):
-    issuer: str
+    signer: str = Field("", description="公文的签发人")
+    addressee: str = Field("", description="公文的主送机关")
     issued_line: str
     dates: list[str]
     content_hash: str

@@ -28,6 +28,9 @@ class Hit:
     highlights: tuple[tuple[int, int], ...] = ()  # [start, end) of matched terms within passage.text
     also: tuple[Reference, ...] = ()  # the same text in other documents, shown once as this hit
     published: str = ""  # ISO date a web page states it was published
+    doc_number: str = ""  # a 公文's 发文字号
+    issuer: str = ""
+    written: str = ""  # a 公文's 成文日期, ISO
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,15 +38,16 @@ SUPPORTED = (
 # Folder notes (README.md, SOURCES.md) describe a folder; they are not documents of the knowledge base.
 NOT_DOCUMENTS = ("readme", "sources", "license", "changelog")
 
-_EXPECTED: dict[str, set[Kind]] = {
-    ".pdf": {Kind.PDF},
-    ".docx": {Kind.DOCX, Kind.WORD_97},  # a .doc renamed by hand is still a Word file
-    ".doc": {Kind.WORD_97, Kind.RTF, Kind.HTML, Kind.DOCX},
-    ".wps": {Kind.WORD_97, Kind.DOCX},  # WPS Writer saves the Word 97 format under its own name
-    ".odt": {Kind.ODT},
-    ".rtf": {Kind.RTF},
-    ".ofd": {Kind.OFD},
-    **{suffix: {Kind.IMAGE} for suffix in _IMAGES},
+# What a suffix may hold, in the order a refusal names them.
+_EXPECTED: dict[str, tuple[Kind, ...]] = {
+    ".pdf": (Kind.PDF,),
+    ".docx": (Kind.DOCX, Kind.WORD_97),  # a .doc renamed by hand is still a Word file
+    ".doc": (Kind.WORD_97, Kind.RTF, Kind.HTML, Kind.DOCX),
+    ".wps": (Kind.WORD_97, Kind.DOCX),  # WPS Writer saves the Word 97 format under its own name
+    ".odt": (Kind.ODT,),
+    ".rtf": (Kind.RTF,),
+    ".ofd": (Kind.OFD,),
+    **{suffix: (Kind.IMAGE,) for suffix in _IMAGES},
 }
 _PACKAGES = {".docx": "Word文档（.docx）", ".odt": "OpenDocument文档（.odt）", ".ofd": "OFD文件（.ofd）"}
 # Read whatever the file is called.

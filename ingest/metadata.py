@@ -3,7 +3,8 @@
 A policy text usually opens with its title and an issuing/revision line such as
 （2019年11月29日中共中央政治局会议修订） or 中国共产党第二十次全国代表大会部分修改，
 2022年10月22日通过. Those lines are metadata, not body text: their spans are
-returned so that the outline and the passages start after them.
+returned so that the outline and the passages start after them. A 公文 says it in its
+版头 and closing instead (`ingest.official`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from typing import NamedTuple
 
 from ingest.model import DocumentMeta
+from ingest.official import OfficialLayout
 from ingest.outline import is_marker_line
 from ingest.sentences import Span, paragraph_spans
 
@@ -85,6 +87,22 @@ def detect_metadata(
         published=published,
     )
     return meta, tuple(spans[: title_lines + len(issuing)])
+
+
+def official_metadata(layout: OfficialLayout, published: str = "") -> DocumentMeta:
+    """What a 公文's 版头 and closing say: its 成文日期 is its date, as written its issuing line."""
+    return DocumentMeta(
+        title=layout.title,
+        doc_type=_doc_type(layout.title),
+        issuer=layout.issuer,
+        issued_line=layout.date_line,
+        dates=(layout.date,) if layout.date else (),
+        published=published,
+        doc_number=layout.doc_number,
+        written=layout.date,
+        signer=layout.signer,
+        addressee=layout.addressee,
+    )
 
 
 def _looks_like_title(line: str) -> bool:

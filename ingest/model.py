@@ -16,7 +16,8 @@ class Section:
     """A node of the outline: 编/章/节/条, or 一、/1. in a work plan."""
 
     key: str  # stable key within the document, e.g. "c2.a8" (chapter 2, article 8)
-    kind: str  # part | chapter | section | article | item | preamble | piece (one article of several)
+    # part | chapter | section | article | item | preamble | piece (one article of several) | attachment
+    kind: str
     label: str  # the number as written: "第二章", "第八条", "一、", "3."
     title: str  # heading text after the number ("党员"); "" for an article
     start: int
@@ -61,8 +62,17 @@ class DocumentMeta:
     dates: tuple[str, ...] = ()  # ISO dates found in the issuing line
     revision_year: int | None = None
     published: str = ""  # ISO date a web page says it was published (发布时间), when it says so
+    doc_number: str = ""  # a 公文's 发文字号: 中直党发〔2023〕5号
+    written: str = ""  # a 公文's 成文日期, ISO
+    signer: str = ""  # a 公文's 签发人
+    addressee: str = ""  # a 公文's 主送机关
     ocr_pages: tuple[int, ...] = ()  # pages (from 1) whose text was read by OCR from a scan or photo
     unread_pages: tuple[int, ...] = ()  # scanned pages OCR could not read reliably: left out, reported
+
+    @property
+    def date(self) -> str:
+        """The date a reader dates the document by: a 公文's 成文日期, else a page's publication date."""
+        return self.written or self.published
 
 
 @dataclass(frozen=True, slots=True)

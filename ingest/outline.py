@@ -56,6 +56,7 @@ _HEADING_MAX_CHARS = 50
 _ITEM_TITLE_MAX_CHARS = 30
 # Right after "第X条" with no space these start a cross-reference ("第三条规定的…", "第五条、第六条"):
 XREF_FOLLOWERS = frozenset("、，,。；：:的之所规至中和及或与第款项（(")
+_TITLED_PARTS = frozenset({"piece", "attachment"})
 _UNNUMBERED = frozenset({"总纲", "总则", "分则", "附则", "序言", "前言", "引言", "结束语"})
 
 
@@ -128,21 +129,40 @@ class _Node:
         return Section(self.key, self.kind, self.label, self.title, self.start, self.end, children)
 
 
+@dataclass(frozen=True, slots=True)
+class Appendix:
+    """A part of a document after its body with an outline of its own: a 公文's 附件."""
+
+    start: int
+    heading_end: int  # its heading lines: 附件1, and the attachment's title
+    end: int
+    label: str
+    title: str
+
+
 def build_outline(
-    text: str, body_start: int = 0, marked: Mapping[int, int] | None = None
+    text: str,
+    body_start: int = 0,
+    marked: Mapping[int, int] | None = None,
+    *,
+    body_end: int | None = None,
+    appendices: Sequence[Appendix] = (),
 ) -> tuple[Section, ...]:
-    """The outline of `text[body_start:]`, in document order.
+    """The outline of `text[body_start:body_end]`, in document order, and of each appendix.
 
     `marked` maps the start offset of each line the source format marks as a heading
     to the level it marks (1 is outermost). Text before the first heading becomes a
     "preamble" section labelled 序言 (正文 when the document has no structure at all).
     A page that holds several articles one after another gives each article after the
     first a "piece" section of its own (see `_pieces`), its outline built inside it.
+    Each appendix is an "attachment" section, its outline built inside it; text outside
+    the body and the appendices (a 公文's signature and 版记) is in no section.
     """
-    spans = paragraph_spans(text, body_start)
+    body_end = len(text) if body_end is None else body_end
+    spans = paragraph_spans(text, body_start, body_end)
     candidates = [m for start, end in spans if (m := _candidate(text, start, end, (marked or {}).get(start)))]
     pieces = _pieces(text, spans, candidates)
-    first_end = pieces[0].start if pieces else len(text)
+    first_end = pieces[0].start if pieces else body_end
     outline = _tree(text, candidates, body_start, first_end, prefix="")
     first = outline[0].start if outline else first_end
     preamble = paragraph_spans(text, body_start, first)
@@ -150,13 +170,26 @@ def build_outline(
         label = "序言" if outline or pieces else "正文"
         outline = (Section("pre", "preamble", label, "", preamble[0][0], preamble[-1][1]), *outline)
     for number, (piece, after) in enumerate(itertools.zip_longest(pieces, pieces[1:]), start=2):
-        end = after.start if after else len(text)
-        key = f"t{number}"
-        children = _tree(text, candidates, piece.heading_end, end, prefix=f"{key}.")
-        node = _Node(key, "piece", piece.label, piece.title, piece.start, level=0)
-        _close(node, end, text)
-        outline = (*outline, replace(node.freeze(), children=children))
+        end = after.start if after else body_end
+        outline = (*outline, _part(text, candidates, f"t{number}", "piece", piece, end))
+    for number, appendix in enumerate(appendices, start=1):
+        inside = [
+            m
+            for start, end in paragraph_spans(text, appendix.heading_end, appendix.end)
+            if (m := _candidate(text, start, end, (marked or {}).get(start)))
+        ]
+        outline = (*outline, _part(text, inside, f"x{number}", "attachment", appendix, appendix.end))
     return outline
+
+
+def _part(
+    text: str, candidates: Sequence[_Marker], key: str, kind: str, part: _Piece | Appendix, end: int
+) -> Section:
+    """A piece of a page or an appendix, its heading lines its own and its outline built inside it."""
+    children = _tree(text, candidates, part.heading_end, end, prefix=f"{key}.")
+    node = _Node(key, kind, part.label, part.title, part.start, level=0)
+    _close(node, end, text)
+    return replace(node.freeze(), children=children)
 
 
 def _tree(text: str, candidates: Sequence[_Marker], start: int, end: int, prefix: str) -> tuple[Section, ...]:
@@ -298,7 +331,7 @@ def heading_line(section: Section, text: str) -> tuple[int, int] | None:
     if section.kind in UNIT_KINDS or section.kind == "preamble":
         return None
     newline = text.find("\n", section.start, section.end)
-    if section.kind == "piece" and section.title and newline >= 0:  # a title and its subtitle line
+    if section.kind in _TITLED_PARTS and section.title and newline >= 0:  # a label line and a title line
         newline = text.find("\n", newline + 1, section.end)
     return section.start, section.end if newline < 0 else newline
 

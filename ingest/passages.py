@@ -85,6 +85,8 @@ def _cited_as(section: Section) -> str:
         return f"第{_KEY_NUMBER.findall(section.key)[0]}项"
     if section.kind == "piece":  # one of several articles on a page: its title, abridged
         return _abridged(section.label)
+    if section.kind == "attachment":  # 附件2
+        return section.label
     if section.label.startswith("第"):
         return section.label
     if not section.title:  # an unnumbered heading is all label

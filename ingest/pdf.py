@@ -33,6 +33,7 @@ from pypdf.errors import LimitReachedError
 
 from ingest.clean import clean_text
 from ingest.model import SourceText
+from ingest.official import ATTACHMENT_HEADING
 from ingest.outline import is_marker_line
 from ingest.text import is_readable
 
@@ -176,10 +177,16 @@ def _furniture_key(line: str) -> str:
 
 def _running_lines(page_lines: Sequence[Sequence[str]]) -> frozenset[str]:
     """Keys of the lines found at the edges of at least half of the pages (and of two at least)."""
+    # A 公文's attachments each open a page with 附件N: at the top of most pages of a short notice, and
+    # numbered like a page, but headings.
     pages_with = Counter(
         key
         for lines in page_lines
-        for key in {_furniture_key(line) for line in [*lines[:_EDGE_LINES], *lines[-_EDGE_LINES:]]}
+        for key in {
+            _furniture_key(line)
+            for line in [*lines[:_EDGE_LINES], *lines[-_EDGE_LINES:]]
+            if not ATTACHMENT_HEADING.fullmatch(line)
+        }
     )
     needed = max(2, math.ceil(_RUNNING_SHARE * len(page_lines)))
     return frozenset(key for key, count in pages_with.items() if count >= needed)

@@ -19,8 +19,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 from ingest.clean import clean_text
-from ingest.metadata import detect_metadata
+from ingest.metadata import detect_metadata, official_metadata
 from ingest.model import Document, Passage, SourceText
+from ingest.official import official_layout
 from ingest.outline import attach_passage_ids, build_outline
 from ingest.passages import build_passages
 from ingest.sentences import Span, paragraph_spans
@@ -57,11 +58,17 @@ def build_document(source: SourceText, name: str, *, content_hash: str = "") -> 
         raise ValueError("page_starts need a text in clean form: clean_text(raw_text) must equal raw_text")
     if not text:
         raise ValueError(f"文档没有正文：{name}")
-    meta, meta_lines = detect_metadata(
-        text, fallback_title=Path(name).stem, stated_title=source.title, published=source.published
-    )
-    body_start = meta_lines[-1][1] if meta_lines else 0
-    outline = build_outline(text, body_start, _body_headings(text, source.headings, body_start, meta.title))
+    layout = official_layout(text)
+    if layout is not None:
+        meta = official_metadata(layout, source.published)
+        (body_start, body_end), appendices = layout.body, layout.attachments
+    else:
+        meta, meta_lines = detect_metadata(
+            text, fallback_title=Path(name).stem, stated_title=source.title, published=source.published
+        )
+        body_start, body_end, appendices = (meta_lines[-1][1] if meta_lines else 0), None, ()
+    marked = _body_headings(text, source.headings, body_start, meta.title)
+    outline = build_outline(text, body_start, marked, body_end=body_end, appendices=appendices)
     digest = text_hash(text)
     doc_id = digest[:DOCUMENT_ID_CHARS]
     passages = build_passages(text, outline, doc_id, meta.title)

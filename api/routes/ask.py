@@ -30,5 +30,9 @@ def ask(body: AskRequest, live: MaybeSearcher) -> Response:
         unknown = sorted(set(body.documents or ()) - live.titles.keys())
         if unknown:
             raise ApiError(404, f"未找到文档：{'、'.join(unknown)}")
-        result = answer(live, question, top_k=body.top_k, documents=body.documents)
+        documents = live.issued(body.documents, body.issuer, body.date_from, body.date_to)
+        if documents == []:  # no document was issued as asked: no basis
+            result = abstention(question)
+        else:
+            result = answer(live, question, top_k=body.top_k, documents=documents)
     return as_json(AskResponse.of(result, (time.perf_counter() - started) * 1000))

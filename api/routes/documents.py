@@ -21,6 +21,9 @@ def _summary(live: Searcher, row) -> DocumentSummary:
         revision_year=meta.revision_year,
         current=row["id"] not in live.superseded,
         published=meta.published,
+        doc_number=meta.doc_number,
+        issuer=meta.issuer,
+        written=meta.written,
         passages=row["passages"],
         ingested_at=row["ingested_at"],
     )
@@ -49,7 +52,8 @@ def get_document(doc_id: str, live: LiveSearcher) -> DocumentDetail:
     (row,) = live.store.document_rows(doc_id)
     return DocumentDetail(
         **_summary(live, row).model_dump(),
-        issuer=doc.meta.issuer,
+        signer=doc.meta.signer,
+        addressee=doc.meta.addressee,
         issued_line=doc.meta.issued_line,
         dates=list(doc.meta.dates),
         content_hash=doc.content_hash,

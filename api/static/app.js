@@ -234,6 +234,8 @@ function renderResults(results) {
     const open = () => { location.hash = docLink(r.document_id, r.passage_id); };
     const version = r.revision_year ? el("span", { class: "tag" }, `${r.revision_year}年版${r.current === false ? "（旧版）" : ""}`) : "";
     const published = r.published ? el("span", { class: "tag" }, `发布于 ${r.published}`) : "";
+    // A 公文 shows its number and date, as members cite it: 中组发〔2023〕5号 2023-03-01.
+    const issued = r.doc_number || r.written ? el("span", { class: "tag" }, [r.doc_number, r.written].filter(Boolean).join(" ")) : "";
     // The same text elsewhere (a page that reprints this article): shown once, the others named.
     const also = r.also && r.also.length
       ? el("p", { class: "also" }, "另见：", ...r.also.flatMap((ref, i) => [
@@ -245,7 +247,7 @@ function renderResults(results) {
       el("li", { tabindex: "0", class: "result", onclick: open, onkeydown: (e) => { if (e.key === "Enter") open(); } },
         el("div", { class: "head" },
           el("span", { class: "citation" }, r.citation),
-          el("span", {}, r.doc_type ? el("span", { class: "tag" }, r.doc_type) : "", version, published),
+          el("span", {}, r.doc_type ? el("span", { class: "tag" }, r.doc_type) : "", issued, version, published),
         ),
         el("p", { class: "text" }, marked(r.text, r.highlights)),
         also,
@@ -322,7 +324,7 @@ async function showDocument(docId, passageId, range) {
     api(`/documents/${encodeURIComponent(docId)}/passages`),
   ]);
   $("#doc-title").textContent = `《${doc.title}》`;
-  const meta = [doc.doc_type, doc.revision_year ? `${doc.revision_year}年版` : "", doc.published ? `发布于 ${doc.published}` : "", doc.issued_line, `${doc.passages} 段`];
+  const meta = [doc.doc_type, doc.doc_number, doc.issuer, doc.revision_year ? `${doc.revision_year}年版` : "", doc.published ? `发布于 ${doc.published}` : "", doc.issued_line, `${doc.passages} 段`];
   $("#doc-meta").textContent = meta.filter(Boolean).join(" · ");
 
   // The full text: passages in order, with the heading lines between them as they stand in the text.

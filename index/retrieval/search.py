@@ -213,6 +213,23 @@ class Searcher:
         terms = query.highlight_terms
         return [self._hit(i, score, term_spans(self.passages[i].text, terms)) for i, score in shown]
 
+    def issued(
+        self, documents: Collection[str] | None, issuer: str = "", date_from: str = "", date_to: str = ""
+    ) -> Collection[str] | None:
+        """`documents` (all current ones when None) narrowed to those whose issuer's name contains
+        `issuer` and whose date (成文日期, or a page's publication date) lies within the ISO dates given;
+        `documents` as given when no such filter is."""
+        if not (issuer or date_from or date_to):
+            return documents
+        pool = documents or [d for d in self.titles if d not in self.superseded]
+        return [
+            d
+            for d in pool
+            if issuer in self.metas[d].issuer
+            and (not date_from or self.metas[d].date >= date_from)
+            and (not date_to or "" < self.metas[d].date <= date_to)
+        ]
+
     def _once(self, ranked: list[int], scores: np.ndarray, allowed: np.ndarray) -> list[tuple[int, float]]:
         """Each text once: a reprint gives way to the passage it reprints (from the more authoritative
         document) when that one may be shown, at the better of the two scores."""
@@ -243,18 +260,22 @@ class Searcher:
 
     def _hit(self, row: int, score: float, highlights: tuple[tuple[int, int], ...]) -> Hit:
         passage = self.passages[row]
+        meta = self.metas[passage.document_id]
         # 另见: the current documents that reprint this text, or for a reprint the text it reprints.
         others = self._canonical.get(row) or self._reprinted.get(row, ())
         return Hit(
             passage=passage,
             document_title=self.titles[passage.document_id],
             doc_type=self.doc_types[passage.document_id],
-            revision_year=self.metas[passage.document_id].revision_year,
+            revision_year=meta.revision_year,
             current=passage.document_id not in self.superseded,
             score=score,
             highlights=highlights,
             also=tuple(self._reference(other) for other in others),
-            published=self.metas[passage.document_id].published,
+            published=meta.published,
+            doc_number=meta.doc_number,
+            issuer=meta.issuer,
+            written=meta.written,
         )
 
     def _reference(self, row: int) -> Reference:
