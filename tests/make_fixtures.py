@@ -574,6 +574,26 @@ def write_huge_png(folder: Path, name: str = "超大图片.png", side: int = HUG
     return path
 
 
+def write_jpeg_of_huge_size(folder: Path, name: str = "超大照片.jpg", side: int = 60_000) -> Path:
+    """A 1 KB JPEG whose frame header says side × side pixels (3.6 billion for 60000): a
+    decompression bomb for a reader that allocates what the header says."""
+    image = io.BytesIO()
+    Image.new("L", (8, 8), 255).save(image, "JPEG")
+    data = image.getvalue()
+    frame = data.index(b"\xff\xc0")  # baseline frame header: length, precision, height, width
+    path = folder / name
+    path.write_bytes(data[: frame + 5] + struct.pack(">2H", side, side) + data[frame + 9 :])
+    return path
+
+
+def write_tiff_of_many_pages(folder: Path, name: str = "多页扫描.tif", pages: int = 600) -> Path:
+    """A TIFF of `pages` small white frames: more pages than a scan of one document has."""
+    frames = [Image.new("1", (64, 64), 1) for _ in range(pages)]
+    path = folder / name
+    frames[0].save(path, save_all=True, append_images=frames[1:], compression="group4")
+    return path
+
+
 def write_docx_of_a_later_zip_version(folder: Path, name: str = "新版压缩格式.docx") -> Path:
     """A .docx whose zip directory says its first part needs zip version 9.5 to unpack (6.3 is the latest)."""
     data = bytearray(_docx_bytes())

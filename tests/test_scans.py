@@ -98,23 +98,38 @@ def test_a_pdf_of_text_and_scanned_pages_is_read_page_by_page(read: dict[str, Do
     assert by_page["第二十二条"].page == 2 and by_page["第二十二条"].citation.endswith(OCR_MARK)
 
 
-def test_a_scanned_regulation_is_found_by_the_questions_its_text_answers(
-    tmp_path: Path, scans: dict[str, Path], model_path: Path
+# Questions a member asks of the chapter, one on each of its articles.
+QUESTIONS = (
+    "主题党日多久开展一次",
+    "组织生活会每年至少召开几次",
+    "民主评议党员的程序",
+    "党组织负责人要经常同党员谈心谈话吗",
+    "党员每年集中学习培训不少于多少学时",
+    "怎样开展专题学习教育",
+    "党员示范岗和党员责任区",
+    "对年老体弱行动不便的党员怎么开展教育管理",
+)
+
+
+def test_a_scanned_regulation_is_found_by_the_same_questions_as_its_text_version(
+    tmp_path: Path, scans: dict[str, Path], regulations_dir: Path, model_path: Path
 ) -> None:
     from index.knowledge_base import KnowledgeBase
 
-    kb = KnowledgeBase(tmp_path / "data", model_path)
-    (result,) = kb.ingest([scans[SCAN]])
-    assert result.status == "ingested"
-    assert result.notes == ("第1、2页为扫描件，经OCR识别，引用前请核对原件",)
-    live = kb.searcher()
-    assert live is not None
-    for question, article in (
-        ("主题党日多久开展一次", "第十六条"),
-        ("民主评议党员的程序", "第十八条"),
-        ("党员每年集中学习培训不少于多少学时", "第二十条"),
-    ):
-        assert live.search(question, top_k=1)[0].passage.heading_path[-1] == article, question
+    text_version = tmp_path / "第四章.txt"
+    text_version.write_text(f"{RUNNING_HEADER}\n{chapter(regulations_dir)}\n", encoding="utf-8")
+    found: dict[str, list[str]] = {}
+    for name, path in (("scan", scans[SCAN]), ("text", text_version)):
+        kb = KnowledgeBase(tmp_path / name, model_path)
+        (result,) = kb.ingest([path])
+        assert result.status == "ingested", result
+        live = kb.searcher()
+        assert live is not None
+        found[name] = [live.search(question, top_k=1)[0].passage.heading_path[-1] for question in QUESTIONS]
+        if name == "scan":
+            assert result.notes == ("第1、2页为扫描件，经OCR识别，引用前请核对原件",)
+    assert found["scan"] == found["text"]
+    assert found["text"][:3] == ["第十六条", "第十七条", "第十八条"]
 
 
 def test_ocr_downloads_nothing(scans: dict[str, Path]) -> None:
