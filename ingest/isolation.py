@@ -5,7 +5,8 @@ A zip bomb, an XML bomb or a pathological PDF that the readers' own checks miss 
 `ingest.docx`, `ingest.pdf`) then costs at most the limits, and is refused by name:
 
 - memory: the worker's address space is capped while it reads a file (RLIMIT_AS,
-  `DJKB_FILE_MEMORY_MB`, default 1536), so an allocation beyond it fails with MemoryError;
+  `DJKB_FILE_MEMORY_MB`, default 1536), so an allocation beyond it fails with MemoryError
+  (more for a scan: the OCR engine's own; a worker that read one is replaced after it);
 - time: 20 s plus 2 s per MB of the file, at most 300 s (`DJKB_FILE_TIMEOUT` replaces the
   20 s), and OCR_PAGE_SECONDS more from each scanned page the worker starts to read by OCR
   (seconds a page, which no file size foretells); past it the worker is killed and replaced;
@@ -146,6 +147,7 @@ class _Task:
     path: Path
     timeout: float
     deadline: float  # time.monotonic()
+    scanned: bool = False  # pages of it were read by OCR
 
 
 def _collect(busy: dict[_Worker, _Task], limits: _Limits, done: dict[int, _Outcome]) -> list[_Worker]:
@@ -163,15 +165,17 @@ def _collect(busy: dict[_Worker, _Task], limits: _Limits, done: dict[int, _Outco
             if reply == _SCANNING:  # the file is a scan: each page has time of its own
                 deadline = max(task.deadline, now + OCR_PAGE_SECONDS)
                 extended = task.timeout + deadline - task.deadline
-                busy[worker] = replace(task, timeout=extended, deadline=deadline)
+                busy[worker] = replace(task, timeout=extended, deadline=deadline, scanned=True)
                 continue
             del busy[worker]
             if reply is None:
                 done[task.index] = IngestError(task.path, WORKER_DIED.format(how=worker.stop()))
                 continue
             done[task.index] = _outcome(task.path, reply, limits)
-            if reply[0] == "memory":
-                worker.stop()  # its heap may stay large and fragmented: a fresh worker takes over
+            # A heap after MemoryError may stay large and fragmented, and the OCR engine's models keep the
+            # address space granted for them: a fresh worker reads the next file within the usual cap.
+            if reply[0] == "memory" or task.scanned:
+                worker.stop()
             else:
                 reusable.append(worker)
         elif task.deadline <= now:  # answers that arrived in time were read above, late or not

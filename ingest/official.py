@@ -29,6 +29,7 @@ _LINE_MAX_CHARS = 60  # a title line, an addressee, an organ's name
 _SIGNATURE_LINES = 3  # organs of a joint document sign one per line
 _BANNER = re.compile(r"[\u4e00-\u9fff（）()、\s]{4,40}文\s*件")
 _NUMBER = re.compile(r"[\u4e00-\u9fffA-Z]{1,16}\s*[〔［\[（(]\s*\d{4}\s*[〕］\]）)]\s*第?\s*\d{1,4}\s*号")
+_YEAR_BRACKETS = str.maketrans("［[（(］]）)", "〔〔〔〔〕〕〕〕")
 _SIGNER = re.compile(r"签\s*发\s*人\s*[：:]\s*(?P<names>[\u4e00-\u9fff·\s、]+)")
 _NUMERAL = r"(?:\d{1,4}|[〇零一二三四五六七八九十]{1,4})"
 _DATE = re.compile(rf"(?P<y>{_NUMERAL})\s*年\s*(?P<m>{_NUMERAL})\s*月\s*(?P<d>{_NUMERAL})\s*日")
@@ -91,10 +92,11 @@ def official_layout(text: str) -> OfficialLayout | None:
         title="".join(lines[at:title_end]),
         title_span=(spans[at][0], spans[title_end - 1][1]),
         body=(spans[body_start][0] if body_start < len(spans) else len(text), body_end),
-        doc_number=re.sub(r"\s", "", numbered.group()) if numbered else "",
+        doc_number=_canonical_number(numbered.group()) if numbered else "",
         signer=re.sub(r"\s", "", signer.group("names")) if signer else "",
         addressee=addressee,
-        issuer="、".join(lines[i] for i in tail.signature) or banner_organ,
+        # OCR may read a seal's rim beside the signature as a colon.
+        issuer="、".join(lines[i].rstrip("：:") for i in tail.signature) or banner_organ,
         date=_iso(date) if date else "",
         date_line=lines[tail.date] if tail.date is not None else "",
         attachments=tuple(_attachments(spans, lines, tail)),
@@ -157,6 +159,11 @@ def _is_addressee(line: str) -> bool:
 def _is_organ(line: str) -> bool:
     """Short and without sentence punctuation or a date: a title line or an organ's name."""
     return len(line) <= _LINE_MAX_CHARS and not _SENTENCE_PUNCTUATION.search(line) and not _DATE.search(line)
+
+
+def _canonical_number(number: str) -> str:
+    """发文字号 as GB/T 9704 writes it, with 六角括号 round the year: typists and OCR use [] or （）."""
+    return re.sub(r"\s", "", number).translate(_YEAR_BRACKETS)
 
 
 def _iso(date: re.Match[str]) -> str:

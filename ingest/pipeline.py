@@ -28,7 +28,7 @@ from ingest.sentences import Span, paragraph_spans
 from ingest.text import decode_text
 
 # A new release of a reader may read a file differently.
-_READER_PACKAGES = ("trafilatura", "pypdf", "python-docx", "pypdfium2", "rapidocr-onnxruntime")
+_READER_PACKAGES = ("trafilatura", "pypdf", "python-docx", "pypdfium2", "rapidocr-onnxruntime", "lxml")
 DOCUMENT_ID_CHARS = 12  # of the text fingerprint: unique among millions of documents
 
 

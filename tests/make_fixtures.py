@@ -6,7 +6,8 @@ the shape real files arrive in: a PDF laid out like a WPS export (running header
 breaks), an encrypted, an image-only and a truncated PDF, a Word file with a table
 and header/footer text, web pages wrapped in navigation, and GBK and UTF-16 text
 files. A Markdown work plan, a Word training plan and a web page with <h2>/<h3>
-carry headings that only their format marks as headings. The fixtures are
+carry headings that only their format marks as headings; the red-header notice of
+tests/make_notice.py carries the 公文 layout of GB/T 9704. The fixtures are
 committed; this script (and reportlab, with its built-in Adobe CID font
 STSong-Light, and LibreOffice for the .doc, .wps, .odt and .rtf copies of the Word
 file) is only needed to change them.
@@ -487,16 +488,25 @@ _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 def write_docx_zip_bomb(folder: Path, name: str = "压缩炸弹.docx", unpacked: int = BOMB_UNPACKED) -> Path:
     """A real .docx (about 1.4 MB) whose word/document.xml inflates to `unpacked` bytes of paragraphs."""
     paragraph = "<w:p><w:r><w:t>党员应当认真学习党的路线方针政策和决议。</w:t></w:r></w:p>".encode()
-    unit = paragraph * (2**20 // len(paragraph))
     head = f'{_XML_DECLARATION}<w:document xmlns:w="{_WORD_NS}"><w:body>'.encode()
     tail = b"</w:body></w:document>"
+    pieces = (head, paragraph, tail)
+    return write_zip_bomb(folder / name, _docx_parts(), "word/document.xml", pieces, unpacked)
+
+
+def write_zip_bomb(
+    path: Path, parts: dict[str, bytes], bomb: str, pieces: tuple[bytes, bytes, bytes], unpacked: int
+) -> Path:
+    """A zip of `parts` in which the part `bomb` is its head, its repeated unit up to `unpacked` bytes, and
+    its tail (`pieces`), deflated a megabyte at a time so that writing it costs little."""
+    head, repeated, tail = pieces
+    unit = repeated * (2**20 // len(repeated))
     members = []
-    for part, data in _docx_parts().items():
-        if part == "word/document.xml":
+    for part, data in parts.items():
+        if part == bomb:
             members.append((part, *_repeated_deflate(head, unit, unpacked // len(unit), tail, zlib.crc32, 0)))
         else:
             members.append((part, _deflate_piece(data, last=True), zlib.crc32(data), len(data)))
-    path = folder / name
     path.write_bytes(_zip(members))
     return path
 
@@ -607,6 +617,8 @@ def write_docx_of_a_later_zip_version(folder: Path, name: str = "新版压缩格
 
 def write_all() -> list[Path]:
     """Write every fixture and return their paths."""
+    from tests.make_notice import notice_docx, notice_pdf  # it lays its notice out with this module's helpers
+
     FIXTURES.mkdir(exist_ok=True)
     regulation = "\n".join(regulation_lines()) + "\n"
     pdf = _pdf_bytes()
@@ -630,6 +642,8 @@ def write_all() -> list[Path]:
         "regulation-gbk.txt": regulation.replace("\n", "\r\n").encode("gbk"),
         "regulation-utf16.txt": regulation.encode("utf-16"),
         "workplan.md": WORK_PLAN_MD.encode("utf-8"),
+        "notice.docx": notice_docx(),
+        "notice.pdf": notice_pdf(),
     }
     for name, data in files.items():
         (FIXTURES / name).write_bytes(data)

@@ -1,5 +1,5 @@
 """A red-header notice (红头文件) laid out as GB/T 9704-2012 prescribes, as a Word file and as the PDF
-a 公文 system exports: `python -m tests.make_notice` writes tests/fixtures/notice.docx and notice.pdf.
+a 公文 system exports: tests/fixtures/notice.docx and notice.pdf, written by `python -m tests.make_fixtures`.
 
 It carries every element of the layout: the issuing organ's banner in red with the red rule under
 it, the document number with the signer on its line, a title broken over two lines, the addressee,
@@ -12,7 +12,6 @@ text, as in a text-layer PDF, where it is a picture.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -23,7 +22,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-from tests.make_fixtures import _FONT, FIXTURES, _saved, wrap
+from tests.make_fixtures import _FONT, _saved, wrap
 
 BANNER = "中共XX市直属机关工作委员会文件"
 NUMBER = "XX直工发〔2023〕12号"
@@ -162,9 +161,11 @@ def notice_pdf() -> bytes:
         line(title_line, centre=True, size=22)
     line(f"{ADDRESSEE}：")
     for text in BODY:
-        body(text)
         if y[0] < 120:
             new_page()
+        body(text)
+    if y[0] < 80 + 7 * _LINE:  # the attachment note, signature, date and note stay together
+        new_page()
     line(ATTACHMENT_NOTE[0], x=_LEFT + 2 * _SIZE)
     line(ATTACHMENT_NOTE[1], x=_LEFT + 5 * _SIZE)
     y[0] -= _LINE
@@ -188,15 +189,3 @@ def notice_pdf() -> bytes:
     footer()
     pdf.save()
     return buffer.getvalue()
-
-
-def write_all() -> list[Path]:
-    files = {"notice.docx": notice_docx(), "notice.pdf": notice_pdf()}
-    for name, data in files.items():
-        (FIXTURES / name).write_bytes(data)
-    return [FIXTURES / name for name in files]
-
-
-if __name__ == "__main__":
-    for path in write_all():
-        print(f"{path.relative_to(FIXTURES.parent.parent)}  {path.stat().st_size} bytes")

@@ -4,7 +4,8 @@ A chapter of 《中国共产党党员教育管理工作条例》 (from ../shared
 the way a printed regulation looks (a running header, 「— N —」 page numbers, two-character
 indents), stamped with a red seal over its last lines, then scanned: grey noise and a slight skew,
 saved as an image-only PDF. A page of the work plan is photographed: perspective, uneven light,
-blur and JPEG artefacts. A third PDF has a text page followed by a scanned one. The files are
+blur and JPEG artefacts. A third PDF has a text page followed by a scanned one, and the red-header
+notice of tests/make_notice.py is printed and scanned, red banner, seal and all. The files are
 made by the tests that read them (tests/test_scans.py), so the shared text is never copied into
 the repository; they need Pillow, reportlab and a CJK font (fonts-noto-cjk, which `make test`
 installs).
@@ -171,8 +172,19 @@ def mixed_pdf(text_lines: list[str], scan: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def write_all(regulations: Path, plan: Path, folder: Path) -> dict[str, Path]:
-    """The scan fixtures in `folder`: name → path."""
+def printed(pdf: Path) -> list[Image.Image]:
+    """The pages of a PDF as a printer puts them on A4 paper (at the scans' 150 dpi), red ink and all."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return [page.render(scale=WIDTH / page.get_width()).to_pil().convert("RGB") for page in document]
+    finally:
+        document.close()
+
+
+def write_all(regulations: Path, plan: Path, folder: Path, notice: Path) -> dict[str, Path]:
+    """The scan fixtures in `folder`: name → path; `notice` is the red-header notice's PDF to scan."""
     folder.mkdir(parents=True, exist_ok=True)
     pages = typeset(chapter(regulations))
     pages[-1] = stamp(pages[-1])
@@ -182,6 +194,9 @@ def write_all(regulations: Path, plan: Path, folder: Path) -> dict[str, Path]:
     }
     articles = chapter(regulations).splitlines()
     files["混合-第四章.pdf"] = mixed_pdf(articles[:3], scanned(pages[1], seed=9))
+    files["扫描件-红头通知.pdf"] = image_pdf(
+        [scanned(page, seed=20 + n) for n, page in enumerate(printed(notice))]
+    )
     paths = {}
     for name, data in files.items():
         paths[name] = folder / name
@@ -205,6 +220,9 @@ def _jpeg(image: Image.Image) -> bytes:
 
 if __name__ == "__main__":
     from tests.conftest import PLAN, shared_dir
+    from tests.make_fixtures import FIXTURES
 
-    made = write_all(shared_dir() / "corpus" / "regulations", PLAN, Path(sys.argv[1]))
+    made = write_all(
+        shared_dir() / "corpus" / "regulations", PLAN, Path(sys.argv[1]), FIXTURES / "notice.pdf"
+    )
     print("\n".join(str(path) for path in made.values()))

@@ -500,12 +500,16 @@ def test_damaged_copies_give_a_document_or_an_ingest_error_never_another_excepti
             data = data[: rng.randrange(len(data))]
         for _ in range(rng.randrange(1, 40)):
             data[rng.randrange(len(data))] = rng.randrange(256)
-        path = tmp_path / f"{attempt}{Path(name).suffix}"
-        path.write_bytes(bytes(data))
-        try:
-            load_document(path)
-        except IngestError as exc:
-            assert exc.reason
+        read_or_refused(tmp_path / f"{attempt}{Path(name).suffix}", bytes(data))
+
+
+def read_or_refused(path: Path, data: bytes) -> None:
+    """`data`, saved at `path`, gives a document or an IngestError with a reason, never another exception."""
+    path.write_bytes(data)
+    try:
+        load_document(path)
+    except IngestError as exc:
+        assert exc.reason
 
 
 # --- a batch -------------------------------------------------------------------------

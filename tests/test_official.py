@@ -70,7 +70,7 @@ def test_the_attachment_note_stays_with_the_body_and_the_pdf_keeps_pages() -> No
     last_body = next(p for p in doc.passages if p.citation.endswith("三、工作要求"))
     assert "附件：1．2023年度主题党日活动安排表" in last_body.text
     pages = {p.citation.split("》")[1].split(" ")[0]: p.page for p in doc.passages}
-    assert pages["附件1"] == 2 and pages["附件2"] == 3
+    assert pages["附件1"] == 3 and pages["附件2"] == 4
 
 
 def test_a_date_in_chinese_numerals_and_a_number_without_a_banner_are_read_too() -> None:
@@ -123,6 +123,7 @@ def test_search_and_ask_filter_by_issuer_and_date(client_with_notice: TestClient
     in_march = _search(client_with_notice, date_from="2023-03-01", date_to="2023-03-31")
     assert {r["document_title"] for r in in_march} == {TITLE}
     assert _search(client_with_notice, date_to="2023-02-28") == []
+    assert _search(client_with_notice, documents=["没有这个文档"], issuer="工作委员会") == []
     asked = client_with_notice.post(
         "/ask", json={"question": "主题党日每月哪天开展", "date_from": "2030-01-01"}
     )

@@ -18,14 +18,16 @@ from ingest.loader import load_document
 from ingest.model import Document
 from ingest.pipeline import OCR_MARK
 from tests.conftest import PLAN, REPO
+from tests.make_fixtures import FIXTURES
 from tests.make_scans import RUNNING_HEADER, chapter, write_all
 
 SCAN, PHOTO, MIXED = "扫描件-第四章.pdf", "手机拍照-工作要点.jpg", "混合-第四章.pdf"
+NOTICE = "扫描件-红头通知.pdf"
 
 
 @pytest.fixture(scope="module")
 def scans(tmp_path_factory: pytest.TempPathFactory, regulations_dir: Path) -> dict[str, Path]:
-    return write_all(regulations_dir, PLAN, tmp_path_factory.mktemp("scans"))
+    return write_all(regulations_dir, PLAN, tmp_path_factory.mktemp("scans"), FIXTURES / "notice.pdf")
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +98,18 @@ def test_a_pdf_of_text_and_scanned_pages_is_read_page_by_page(read: dict[str, Do
     by_page = {p.heading_path[-1]: p for p in mixed.passages}
     assert by_page["第十六条"].page == 1 and not by_page["第十六条"].citation.endswith(OCR_MARK)
     assert by_page["第二十二条"].page == 2 and by_page["第二十二条"].citation.endswith(OCR_MARK)
+
+
+def test_a_scanned_red_header_notice_keeps_its_layout_without_the_red_ink(read: dict[str, Document]) -> None:
+    from tests.make_notice import ATTACHMENTS, BANNER, COPIED_TO, NUMBER, TITLE
+
+    notice = read[NOTICE]
+    assert notice.meta.ocr_pages == (1, 2, 3, 4)
+    assert (notice.meta.title, notice.meta.doc_number, notice.meta.written) == (TITLE, NUMBER, "2023-03-01")
+    passages = "\n".join(p.text for p in notice.passages)
+    assert BANNER not in passages and COPIED_TO not in passages and "印发" not in passages
+    cited = {p.citation.removesuffix(OCR_MARK).split("》")[1].split(" ")[0] for p in notice.passages}
+    assert {label for label, _, _ in ATTACHMENTS} <= cited
 
 
 # Questions a member asks of the chapter, one on each of its articles.

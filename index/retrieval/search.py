@@ -225,7 +225,8 @@ class Searcher:
         return [
             d
             for d in pool
-            if issuer in self.metas[d].issuer
+            if d in self.metas  # an unknown ID matches nothing, as in `search`
+            and issuer in self.metas[d].issuer
             and (not date_from or self.metas[d].date >= date_from)
             and (not date_to or "" < self.metas[d].date <= date_to)
         ]
