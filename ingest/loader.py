@@ -143,7 +143,7 @@ def parse_document(
         case Kind.OFD:
             from ingest.ofd import ofd_source
 
-            source = ofd_source(data)
+            source = ofd_source(data, on_scan)
         case Kind.HTML:
             from ingest.html import html_text
 

@@ -40,9 +40,10 @@ TOO_MANY_PAGES = "图片页数过多（超过 {limit} 页），已拒绝"
 NOT_AN_IMAGE = "图片文件已损坏或格式不受支持，无法读取"
 
 _FOLLOWERS = re.escape("".join(sorted(XREF_FOLLOWERS)))
-# 第X条 at a row's start, then a comma OCR made of the gap (or nothing), then the article's own words.
+# 第X条 at a row's start, then a comma or 、 OCR made of the gap (or nothing), then the article's own
+# words (not a cross-reference: 第五条、第六条 goes on with 第).
 _OPENING_MARKER = re.compile(
-    rf"^(第[零〇一二两三四五六七八九十百千\d]+[编章节条])[，,．.]?(?=[^\s{_FOLLOWERS}])"
+    rf"^(第[零〇一二两三四五六七八九十百千\d]+[编章节条])[，,．.、]?(?=[^\s{_FOLLOWERS}])"
 )
 # Pixels of red ink: red above green and blue by this much (grey paper's noise stays under it).
 _REDNESS = 25
@@ -131,7 +132,7 @@ def page_of(pieces: Sequence[Piece]) -> OcrPage:
 
 def _spaced(row: str) -> str:
     """A row that opens with 第X编/章/节/条 and runs straight on gets the full-width space back that
-    printed documents set there and OCR drops (or reads as a comma): the number then reads as the
+    printed documents set there and OCR drops (or reads as a comma or 、): the number then reads as the
     article's (or chapter's) heading, as in the text version, not as a cross-reference, which stays
     as read (第三条规定的…, 第五条、第六条)."""
     return _OPENING_MARKER.sub("\\1　", row, count=1)

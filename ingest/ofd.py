@@ -9,10 +9,11 @@ often live). The text a page and its templates draw is put in reading order (`in
 one line per row, and the pages go through `ingest.pdf.join_pages` as a text PDF's do, which
 peels running headers, footers and page numbers and undoes hard wraps.
 
-Only text objects are read: images, paths, annotations (a stamp's appearance) and signatures (the
-seal) are not the document's text. An OFD of scanned pages has no text and is refused; it is not
-read by OCR. The package is checked for zip and XML bombs (`ingest.archive`) before any part is
-parsed, and its declared page count is bounded before any page is read.
+Only text objects are read: paths, annotations (a stamp's appearance) and signatures (the seal) are
+not the document's text. A page without text (fewer than `ingest.pdf.SCANNED_BELOW` characters)
+whose largest image covers most of it is a scan: that image is read by OCR (`ingest.ocr`), as a
+scanned PDF page is. The package is checked for zip and XML bombs (`ingest.archive`) before any part
+is parsed, and its declared page count is bounded before any page is read.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import math
 import posixpath
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import accumulate
@@ -32,13 +33,14 @@ from lxml import etree
 from ingest.archive import DAMAGED, check_archive
 from ingest.layout import Piece, reading_order, row_text
 from ingest.model import SourceText
-from ingest.pdf import paged_source
+from ingest.pdf import SCANNED_BELOW, paged_source
 
 OFD = "OFD文件"
 NO_TEXT = "该OFD文件没有文字（可能是扫描件），无法导入"
 TOO_MANY_PAGES = "OFD文件页数过多（共 {pages} 页，上限 {limit} 页），已拒绝"
 
 MAX_PAGES = 5000  # a compilation of regulations runs to a thousand pages or two
+_SCAN_SHARE = 0.5  # of the page's area an image covers to be the page's scan, not a logo or a photo
 _ENTRY = "OFD.xml"  # the package's entry part, at its root
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 # A glyph's em box around its baseline, as a share of the font size: CJK fonts rise about 0.8 above it.
@@ -51,9 +53,10 @@ _CELL_GAP = 3.0
 _CELL_SEPARATOR = "\t"  # as the Word reader separates a table's cells
 
 
-def ofd_source(data: bytes) -> SourceText:
+def ofd_source(data: bytes, on_scan: Callable[[], object] | None = None) -> SourceText:
     """The text of an OFD file in clean form, with the offset where each page starts and the title its
-    DocInfo states when the text opens with it; ValueError with a Chinese reason when it cannot be read."""
+    DocInfo states when the text opens with it; scanned pages read by OCR (`on_scan` is told before
+    each). ValueError with a Chinese reason when it cannot be read."""
     check_archive(data, OFD)
     with _damage_refused():
         package = _Package(zipfile.ZipFile(io.BytesIO(data)))
@@ -61,7 +64,17 @@ def ofd_source(data: bytes) -> SourceText:
         raise ValueError(TOO_MANY_PAGES.format(pages=len(package.pages), limit=MAX_PAGES))
     with _damage_refused():
         texts = [package.page_text(location) for location in package.pages]
-    source = paged_source(texts, {}, "ofd")
+        scanned = {
+            n: image
+            for n, location in enumerate(package.pages)
+            if len("".join(texts[n].split())) < SCANNED_BELOW and (image := package.page_scan(location))
+        }
+    scans: dict[int, str | None] = {}
+    if scanned:
+        from ingest.ocr import image_pages, read_scans
+
+        scans = read_scans(((n, image_pages(image)[0]) for n, image in scanned.items()), on_scan)
+    source = paged_source(texts, scans, "ofd")
     if not source.text:
         raise ValueError(NO_TEXT)
     # Exporters also fill DocInfo's title with a file name or a template's title: it is only trusted
@@ -106,6 +119,9 @@ class _Package:
             for template in document.iterfind("{*}CommonData/{*}TemplatePage")
         }
         self._template_pieces: dict[str, list[Piece]] = {}  # every page draws the same templates: read once
+        box = _numbers(document.findtext("{*}CommonData/{*}PageArea/{*}PhysicalBox") or "0 0 210 297")
+        self._page_area = box[2] * box[3]
+        self._media = self._media_parts(document)
 
     def page_text(self, location: str) -> str:
         """The raw text of a page and the templates it draws on, one line per row, rows from the top."""
@@ -117,6 +133,31 @@ class _Package:
                     self._template_pieces[part] = _pieces(self._xml(part))
                 pieces += self._template_pieces[part]
         return "\n".join(_line(row) for row in reading_order(pieces))
+
+    def _media_parts(self, document: etree._Element) -> dict[str, str]:
+        """Multimedia ID → its part, from the document's resource files (DocumentRes, PublicRes)."""
+        media = {}
+        for kind in ("DocumentRes", "PublicRes"):
+            for location in document.iterfind(f"{{*}}CommonData/{{*}}{kind}"):
+                part = self._resolve(location.text or "", self._document)
+                resources = self._xml(part)
+                base = posixpath.join(posixpath.dirname(part), resources.get("BaseLoc", "")).lstrip("/")
+                for item in resources.iterfind("{*}MultiMedias/{*}MultiMedia"):
+                    media[item.get("ID", "")] = self._resolve(item.findtext("{*}MediaFile") or "", f"{base}/")
+        return media
+
+    def page_scan(self, location: str) -> bytes | None:
+        """The image file of the scan a page is drawn from: its largest image, when that covers most of
+        the page; None for a page without one."""
+        images = [
+            (width * height, image.get("ResourceID", ""))
+            for image in self._xml(self._resolve(location, self._document)).iter("{*}ImageObject")
+            for width, height in [_numbers(image.get("Boundary", "0 0 0 0"))[2:4]]
+        ]
+        area, resource = max(images, default=(0.0, ""))
+        if area < _SCAN_SHARE * self._page_area or resource not in self._media:
+            return None
+        return self._archive.read(self._media[resource])
 
     def _resolve(self, location: str, referrer: str) -> str:
         """The part a location names: relative to the folder of the part that gives it, or to the

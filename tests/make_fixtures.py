@@ -587,13 +587,18 @@ def write_huge_png(folder: Path, name: str = "超大图片.png", side: int = HUG
 def write_jpeg_of_huge_size(folder: Path, name: str = "超大照片.jpg", side: int = 60_000) -> Path:
     """A 1 KB JPEG whose frame header says side × side pixels (3.6 billion for 60000): a
     decompression bomb for a reader that allocates what the header says."""
+    path = folder / name
+    path.write_bytes(jpeg_of_huge_size(side))
+    return path
+
+
+def jpeg_of_huge_size(side: int = 60_000) -> bytes:
+    """The bytes of `write_jpeg_of_huge_size`'s file."""
     image = io.BytesIO()
     Image.new("L", (8, 8), 255).save(image, "JPEG")
     data = image.getvalue()
     frame = data.index(b"\xff\xc0")  # baseline frame header: length, precision, height, width
-    path = folder / name
-    path.write_bytes(data[: frame + 5] + struct.pack(">2H", side, side) + data[frame + 9 :])
-    return path
+    return data[: frame + 5] + struct.pack(">2H", side, side) + data[frame + 9 :]
 
 
 def write_tiff_of_many_pages(folder: Path, name: str = "多页扫描.tif", pages: int = 600) -> Path:

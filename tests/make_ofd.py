@@ -45,6 +45,7 @@ from tests.make_fixtures import (
     TABLE,
     TITLE,
     _layout,
+    jpeg_of_huge_size,
     write_zip_bomb,
 )
 
@@ -424,6 +425,37 @@ def one_page_parts(content: str, title: str = "") -> dict[str, bytes]:
     }
 
 
+def scanned_ofd(scans: list[bytes]) -> bytes:
+    """An OFD whose pages are scans: each page one image (JPEG bytes) covering it, no text, as a
+    scanning workstation of an e-government system exports a paper document."""
+    pages = [
+        _E.Page({"ID": str(10 + n), "BaseLoc": f"Pages/Page_{n}/Content.xml"}) for n in range(len(scans))
+    ]
+    document = _E.Document(
+        _E.CommonData(
+            _E.MaxUnitID(str(100 + len(scans))),
+            _E.PageArea(_E.PhysicalBox(_PHYSICAL_BOX)),
+            _E.DocumentRes("DocumentRes.xml"),
+        ),
+        _E.Pages(*pages),
+    )
+    media = [
+        _E.MultiMedia(_E.MediaFile(f"scan_{n}.jpg"), {"ID": str(50 + n), "Type": "Image", "Format": "JPEG"})
+        for n in range(len(scans))
+    ]
+    parts: dict[str, bytes] = {
+        "OFD.xml": _xml(_entry("")),
+        f"{_DOC}/Document.xml": _xml(document),
+        f"{_DOC}/DocumentRes.xml": _xml(_E.Res({"BaseLoc": "Res"}, _E.MultiMedias(*media))),
+    }
+    for n, scan in enumerate(scans):
+        image = _E.ImageObject({"ID": str(80 + n), "ResourceID": str(50 + n), "Boundary": _PHYSICAL_BOX})
+        page = _page_element(None, [_E.Layer({"ID": "2"}, image)])
+        parts[f"{_DOC}/Pages/Page_{n}/Content.xml"] = _xml(page)
+        parts[f"{_DOC}/Res/scan_{n}.jpg"] = scan
+    return ofd_bytes(parts)
+
+
 # --- hostile files -----------------------------------------------------------------------------
 
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -454,6 +486,13 @@ def write_ofd_entity_bomb(folder: Path, name: str = "实体炸弹.ofd") -> Path:
     return path
 
 
+def write_ofd_of_a_huge_scan(folder: Path, name: str = "超大扫描页.ofd") -> Path:
+    """An OFD whose one page is a scan that says it is 60000×60000 pixels (a 1 KB JPEG)."""
+    path = folder / name
+    path.write_bytes(scanned_ofd([jpeg_of_huge_size()]))
+    return path
+
+
 def write_ofd_of_many_pages(folder: Path, name: str = "页数过多.ofd", pages: int = MANY_PAGES) -> Path:
     """An OFD (about half a MB) whose Document.xml declares `pages` pages, all drawn by one Content.xml."""
     parts = one_page_parts(_PAGE_HEAD + _LINE + _PAGE_TAIL)
@@ -477,6 +516,7 @@ def write_all(folder: Path) -> list[Path]:
         write_ofd_zip_bomb(folder),
         write_ofd_entity_bomb(folder),
         write_ofd_of_many_pages(folder),
+        write_ofd_of_a_huge_scan(folder),
     ]
 
 

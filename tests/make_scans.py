@@ -4,7 +4,8 @@ A chapter of 《中国共产党党员教育管理工作条例》 (from ../shared
 the way a printed regulation looks (a running header, 「— N —」 page numbers, two-character
 indents), stamped with a red seal over its last lines, then scanned: grey noise and a slight skew,
 saved as an image-only PDF. A page of the work plan is photographed: perspective, uneven light,
-blur and JPEG artefacts. A third PDF has a text page followed by a scanned one, and the red-header
+blur and JPEG artefacts. A third PDF has a text page followed by a scanned one, the scanned chapter
+is also exported as an OFD of page images, and the red-header
 notice of tests/make_notice.py is printed and scanned, red banner, seal and all. The files are
 made by the tests that read them (tests/test_scans.py), so the shared text is never copied into
 the repository; they need Pillow, reportlab and a CJK font (fonts-noto-cjk, which `make test`
@@ -21,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from tests.make_ofd import scanned_ofd
 
 WIDTH, HEIGHT = 1240, 1754  # A4 at 150 dpi
 MARGIN_X, TOP, BOTTOM = 150, 190, 160
@@ -194,6 +197,8 @@ def write_all(regulations: Path, plan: Path, folder: Path, notice: Path) -> dict
     }
     articles = chapter(regulations).splitlines()
     files["混合-第四章.pdf"] = mixed_pdf(articles[:3], scanned(pages[1], seed=9))
+    # The same scan exported as an OFD, as e-government systems file paper documents.
+    files["扫描件-第四章.ofd"] = scanned_ofd([_jpeg(scanned(page, seed=n)) for n, page in enumerate(pages)])
     files["扫描件-红头通知.pdf"] = image_pdf(
         [scanned(page, seed=20 + n) for n, page in enumerate(printed(notice))]
     )

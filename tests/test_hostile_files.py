@@ -3,8 +3,8 @@
 A 4.8 MB .docx whose document.xml inflates to 1.3 GB once ran past 60 s at 4.7 GB and
 blocked every file after it. Such files, generated here by tests/make_fixtures.py (a
 zip bomb and a "billion laughs" Word document, a PDF flate bomb, a 30000×30000 PNG, a
-1 KB JPEG that says it is 60000×60000, a TIFF of 600 pages, an OFD zip bomb, entity bomb and
-one of 200000 pages),
+1 KB JPEG that says it is 60000×60000, a TIFF of 600 pages, an OFD zip bomb, entity bomb, one of
+200000 pages and one whose scanned page says it is 60000×60000),
 must each be refused with a reason that names the file and says what it is, within
 30 s and with no worker process above 1.5 GB, while a good file of the same batch is
 read. Whatever else goes wrong with one file (it takes too long, needs too much memory,
@@ -41,7 +41,12 @@ from tests.make_fixtures import (
     write_slow_pdf,
     write_tiff_of_many_pages,
 )
-from tests.make_ofd import write_ofd_entity_bomb, write_ofd_of_many_pages, write_ofd_zip_bomb
+from tests.make_ofd import (
+    write_ofd_entity_bomb,
+    write_ofd_of_a_huge_scan,
+    write_ofd_of_many_pages,
+    write_ofd_zip_bomb,
+)
 
 SECONDS = 30
 MEMORY = 1.5 * 2**30
@@ -63,6 +68,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, str]:
         write_ofd_zip_bomb(folder): "OFD文件解压后过大（约 1299 MB，疑似压缩炸弹），已拒绝",
         write_ofd_entity_bomb(folder): "OFD文件含有XML实体定义（疑似XML炸弹），已拒绝",
         write_ofd_of_many_pages(folder): "OFD文件页数过多（共 200000 页，上限 5000 页），已拒绝",
+        write_ofd_of_a_huge_scan(folder): "图片尺寸过大（60000×60000 像素，上限 4000 万像素），已拒绝",
     }
 
 

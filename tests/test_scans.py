@@ -23,6 +23,7 @@ from tests.make_scans import RUNNING_HEADER, chapter, write_all
 
 SCAN, PHOTO, MIXED = "扫描件-第四章.pdf", "手机拍照-工作要点.jpg", "混合-第四章.pdf"
 NOTICE = "扫描件-红头通知.pdf"
+SCAN_OFD = "扫描件-第四章.ofd"
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +99,13 @@ def test_a_pdf_of_text_and_scanned_pages_is_read_page_by_page(read: dict[str, Do
     by_page = {p.heading_path[-1]: p for p in mixed.passages}
     assert by_page["第十六条"].page == 1 and not by_page["第十六条"].citation.endswith(OCR_MARK)
     assert by_page["第二十二条"].page == 2 and by_page["第二十二条"].citation.endswith(OCR_MARK)
+
+
+def test_an_ofd_of_scanned_pages_reads_like_the_scanned_pdf(read: dict[str, Document]) -> None:
+    ofd, pdf = read[SCAN_OFD], read[SCAN]
+    assert ofd.format == "ofd" and ofd.meta.ocr_pages == (1, 2)
+    assert list(articles(ofd)) == list(articles(pdf))
+    assert all(p.citation.endswith(OCR_MARK) for p in ofd.passages)
 
 
 def test_a_scanned_red_header_notice_keeps_its_layout_without_the_red_ink(read: dict[str, Document]) -> None:
