@@ -97,16 +97,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     live = _kb(args).searcher()
-    documents = live.issued(None, args.issuer, args.date_from, args.date_to) if live else None
+    from index.retrieval.search import Issued
+
+    issued = Issued.of(args.issuer, args.date_from, args.date_to)
     hits = (
         live.search(
-            args.query,
-            top_k=args.top_k,
-            mode=args.mode,
-            documents=documents,
-            include_superseded=args.all_versions,
+            args.query, top_k=args.top_k, mode=args.mode, include_superseded=args.all_versions, issued=issued
         )
-        if live and documents != []  # [] when no document was issued as asked
+        if live
         else []
     )
     if args.json:
@@ -118,9 +116,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("未找到相关内容。" if live else EMPTY)
         return 0
     for rank, hit in enumerate(hits, 1):
-        issued = "".join(f"  {value}" for value in (hit.doc_number, hit.written) if value)
+        dated = "".join(f"  {value}" for value in (hit.doc_number, hit.written) if value)
         published = f"  发布于 {hit.published}" if hit.published else ""
-        print(f"{rank}. {hit.passage.citation}{issued}{published}  ({hit.score:.3f})")
+        print(f"{rank}. {hit.passage.citation}{dated}{published}  ({hit.score:.3f})")
         print(f"   {_emphasise(hit.passage.text, hit.highlights)}")
         if hit.also:
             print(f"   另见：{'；'.join(ref.citation for ref in hit.also)}")

@@ -9,6 +9,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from index.model import Answer, Citation, Hit
 from index.quiz.model import QuizItem, QuizSource
+from index.retrieval.search import Issued
 from index.study.model import Context, Digest
 from ingest.model import Passage, Section
 
@@ -35,6 +36,9 @@ class IssuedFilter(BaseModel):
     issuer: str = Field("", max_length=MAX_QUERY, description="只检索发文机关名称含此文字的文档")
     date_from: str = Field("", pattern=f"{ISO_DATE}|^$", description="成文或发布日期不早于（YYYY-MM-DD）")
     date_to: str = Field("", pattern=f"{ISO_DATE}|^$", description="成文或发布日期不晚于（YYYY-MM-DD）")
+
+    def issued(self) -> Issued | None:
+        return Issued.of(self.issuer, self.date_from, self.date_to)
 
 
 class SearchRequest(IssuedFilter):

@@ -10,8 +10,8 @@ one line per row, and the pages go through `ingest.pdf.join_pages` as a text PDF
 peels running headers, footers and page numbers and undoes hard wraps.
 
 Only text objects are read: paths, annotations (a stamp's appearance) and signatures (the seal) are
-not the document's text. A page without text (fewer than `ingest.pdf.SCANNED_BELOW` characters)
-whose largest image covers most of it is a scan: that image is read by OCR (`ingest.ocr`), as a
+not the document's text. A page without text (`ingest.pdf.too_little_text`) whose largest image
+covers most of it is a scan: that image is read by OCR (`ingest.ocr`), as a
 scanned PDF page is. The package is checked for zip and XML bombs (`ingest.archive`) before any part
 is parsed, and its declared page count is bounded before any page is read.
 """
@@ -23,17 +23,21 @@ import math
 import posixpath
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from ingest.archive import DAMAGED, check_archive
 from ingest.layout import Piece, reading_order, row_text
 from ingest.model import SourceText
-from ingest.pdf import SCANNED_BELOW, paged_source
+from ingest.pdf import paged_source, too_little_text
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 OFD = "OFD文件"
 NO_TEXT = "该OFD文件没有文字（可能是扫描件），无法导入"
@@ -63,17 +67,14 @@ def ofd_source(data: bytes, on_scan: Callable[[], object] | None = None) -> Sour
     if len(package.pages) > MAX_PAGES:
         raise ValueError(TOO_MANY_PAGES.format(pages=len(package.pages), limit=MAX_PAGES))
     with _damage_refused():
-        texts = [package.page_text(location) for location in package.pages]
-        scanned = {
-            n: image
-            for n, location in enumerate(package.pages)
-            if len("".join(texts[n].split())) < SCANNED_BELOW and (image := package.page_scan(location))
-        }
+        pages = [package.page(location) for location in package.pages]
+    texts = [text for text, _ in pages]
+    scanned = {n: scan for n, (text, scan) in enumerate(pages) if scan is not None and too_little_text(text)}
     scans: dict[int, str | None] = {}
     if scanned:
-        from ingest.ocr import image_pages, read_scans
+        from ingest.ocr import read_scans  # OCR's libraries, loaded only when a scan is met
 
-        scans = read_scans(((n, image_pages(image)[0]) for n, image in scanned.items()), on_scan)
+        scans = read_scans(package.scans(scanned), on_scan)
     source = paged_source(texts, scans, "ofd")
     if not source.text:
         raise ValueError(NO_TEXT)
@@ -123,8 +124,10 @@ class _Package:
         self._page_area = box[2] * box[3]
         self._media = self._media_parts(document)
 
-    def page_text(self, location: str) -> str:
-        """The raw text of a page and the templates it draws on, one line per row, rows from the top."""
+    def page(self, location: str) -> tuple[str, str | None]:
+        """The raw text of a page and the templates it draws on, one line per row, rows from the top;
+        and the part of the image it is a scan of: its largest image, when that covers most of the page
+        (None for a page without one)."""
         page = self._xml(self._resolve(location, self._document))
         pieces = _pieces(page)
         for template in page.iterchildren("{*}Template"):
@@ -132,7 +135,23 @@ class _Package:
                 if part not in self._template_pieces:
                     self._template_pieces[part] = _pieces(self._xml(part))
                 pieces += self._template_pieces[part]
-        return "\n".join(_line(row) for row in reading_order(pieces))
+        images = [
+            (width * height, image.get("ResourceID", ""))
+            for image in page.iter("{*}ImageObject")
+            for width, height in [_numbers(image.get("Boundary", "0 0 0 0"))[2:4]]
+        ]
+        area, resource = max(images, default=(0.0, ""))
+        scan = self._media.get(resource) if area >= _SCAN_SHARE * self._page_area else None
+        return "\n".join(_line(row) for row in reading_order(pieces)), scan
+
+    def scans(self, parts: Mapping[int, str]) -> Iterator[tuple[int, Image]]:
+        """Each scanned page (by index) as an image, decoded when the next is asked for."""
+        from ingest.ocr import image_pages
+
+        for n, part in parts.items():
+            with _damage_refused():
+                data = self._archive.read(part)
+            yield n, image_pages(data)[0]
 
     def _media_parts(self, document: etree._Element) -> dict[str, str]:
         """Multimedia ID → its part, from the document's resource files (DocumentRes, PublicRes)."""
@@ -145,19 +164,6 @@ class _Package:
                 for item in resources.iterfind("{*}MultiMedias/{*}MultiMedia"):
                     media[item.get("ID", "")] = self._resolve(item.findtext("{*}MediaFile") or "", f"{base}/")
         return media
-
-    def page_scan(self, location: str) -> bytes | None:
-        """The image file of the scan a page is drawn from: its largest image, when that covers most of
-        the page; None for a page without one."""
-        images = [
-            (width * height, image.get("ResourceID", ""))
-            for image in self._xml(self._resolve(location, self._document)).iter("{*}ImageObject")
-            for width, height in [_numbers(image.get("Boundary", "0 0 0 0"))[2:4]]
-        ]
-        area, resource = max(images, default=(0.0, ""))
-        if area < _SCAN_SHARE * self._page_area or resource not in self._media:
-            return None
-        return self._archive.read(self._media[resource])
 
     def _resolve(self, location: str, referrer: str) -> str:
         """The part a location names: relative to the folder of the part that gives it, or to the

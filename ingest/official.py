@@ -10,8 +10,8 @@ a note in brackets (附注, （此件公开发布）), the attachments (附件, 
 Recognised only when the 版头 shows it is one (a banner ending in 文件, or a document number near the
 top): an article or a plan without them is read as any other text. What this module reads is the
 metadata (title, number, signer, issuer, date) and the spans the pipeline needs: where the body
-starts and ends, the attachments, and where the 版记 starts. The banner, the closing lines and the
-版记 hold no passage: they say who and when, which the metadata carries.
+starts and ends, and the attachments, which end where the 版记 starts. The banner, the closing
+lines and the 版记 hold no passage: they say who and when, which the metadata carries.
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ _SENTENCE_PUNCTUATION = re.compile(r"[。！？；，,;!?]")
 @dataclass(frozen=True, slots=True)
 class OfficialLayout:
     title: str
-    title_span: Span  # the title's lines, from the first to the last
     body: Span  # 正文 (addressee excluded, 附件说明 included)
     doc_number: str = ""  # 发文字号 as written: 中直党发〔2023〕5号
     signer: str = ""  # 签发人
@@ -52,8 +51,7 @@ class OfficialLayout:
     issuer: str = ""  # 发文机关署名 (joint organs joined by 、), else the banner's organ
     date: str = ""  # 成文日期, ISO
     date_line: str = ""  # 成文日期 as written
-    attachments: tuple[Appendix, ...] = ()
-    colophon_start: int | None = None  # where the 版记 starts: it runs to the end of the text
+    attachments: tuple[Appendix, ...] = ()  # the 版记 after them is in none: it runs to the end
 
 
 def official_layout(text: str) -> OfficialLayout | None:
@@ -90,7 +88,6 @@ def official_layout(text: str) -> OfficialLayout | None:
     body_end = spans[tail.body_end - 1][1] if tail.body_end > body_start else spans[body_start][0]
     return OfficialLayout(
         title="".join(lines[at:title_end]),
-        title_span=(spans[at][0], spans[title_end - 1][1]),
         body=(spans[body_start][0] if body_start < len(spans) else len(text), body_end),
         doc_number=_canonical_number(numbered.group()) if numbered else "",
         signer=re.sub(r"\s", "", signer.group("names")) if signer else "",
@@ -100,7 +97,6 @@ def official_layout(text: str) -> OfficialLayout | None:
         date=_iso(date) if date else "",
         date_line=lines[tail.date] if tail.date is not None else "",
         attachments=tuple(_attachments(spans, lines, tail)),
-        colophon_start=spans[tail.colophon][0] if tail.colophon is not None else None,
     )
 
 
@@ -112,7 +108,6 @@ class _Tail:
     signature: tuple[int, ...]
     date: int | None
     attachments: tuple[int, ...]  # the 附件N heading lines
-    colophon: int | None
     end: int  # the end of the last attachment (the 版记's first line, or the last line)
 
     @classmethod
@@ -121,7 +116,7 @@ class _Tail:
         end = len(lines) if colophon is None else colophon
         date = next((i for i in range(body_start, end) if _DATE.fullmatch(lines[i])), None)
         if date is None:
-            return cls(end, (), None, (), colophon, end)
+            return cls(end, (), None, (), end)
         signature = []
         for i in range(date - 1, max(body_start, date - 1 - _SIGNATURE_LINES), -1):
             if not _is_organ(lines[i]) or ATTACHMENT_HEADING.match(lines[i]) or is_marker_line(lines[i]):
@@ -132,7 +127,7 @@ class _Tail:
             after += 1
         attachments = tuple(i for i in range(after, end) if ATTACHMENT_HEADING.fullmatch(lines[i]))
         body_end = signature[0] if signature else date
-        return cls(body_end, tuple(signature), date, attachments, colophon, end)
+        return cls(body_end, tuple(signature), date, attachments, end)
 
 
 def _attachments(spans: list[Span], lines: list[str], tail: _Tail) -> list[Appendix]:

@@ -79,7 +79,7 @@ def pdf_source(
     left out, both named in the result."""
     pages = read_pages(data, password)
     readable = is_readable("".join(pages))
-    scanned = [n for n, page in enumerate(pages) if not readable or _characters(page) < SCANNED_BELOW]
+    scanned = [n for n, page in enumerate(pages) if not readable or too_little_text(page)]
     scans: dict[int, str | None] = {}
     if scanned:
         from ingest.ocr import read_scans
@@ -102,8 +102,9 @@ def paged_source(pages: Sequence[str], scans: Mapping[int, str | None], file_for
     return SourceText(text, file_format, page_starts=tuple(starts), ocr_pages=read, unread_pages=unread)
 
 
-def _characters(page: str) -> int:
-    return len("".join(page.split()))
+def too_little_text(page: str) -> bool:
+    """Whether a page's text is too little for a page of text (a stamp's, a page number's): a scan."""
+    return len("".join(page.split())) < SCANNED_BELOW
 
 
 def _rendered(data: bytes, password: str | None, pages: Sequence[int]) -> Iterator[Image]:

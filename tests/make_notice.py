@@ -16,6 +16,7 @@ import io
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Pt, RGBColor
+from docx.text.paragraph import Paragraph
 from reportlab.lib.colors import red
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
@@ -74,7 +75,14 @@ PRINTED = "中共XX市直属机关工作委员会办公室　　　2023年3月2�
 def notice_docx() -> bytes:
     document = docx.Document()
 
-    def paragraph(text: str, *, centre: bool = False, right: bool = False, size: int = 16, colour=None):
+    def paragraph(
+        text: str,
+        *,
+        centre: bool = False,
+        right: bool = False,
+        size: int = 16,
+        colour: RGBColor | None = None,
+    ) -> Paragraph:
         made = document.add_paragraph()
         run = made.add_run(text)
         run.font.size = Pt(size)

@@ -30,9 +30,5 @@ def ask(body: AskRequest, live: MaybeSearcher) -> Response:
         unknown = sorted(set(body.documents or ()) - live.titles.keys())
         if unknown:
             raise ApiError(404, f"未找到文档：{'、'.join(unknown)}")
-        documents = live.issued(body.documents, body.issuer, body.date_from, body.date_to)
-        if documents == []:  # no document was issued as asked: no basis
-            result = abstention(question)
-        else:
-            result = answer(live, question, top_k=body.top_k, documents=documents)
+        result = answer(live, question, top_k=body.top_k, documents=body.documents, issued=body.issued())
     return as_json(AskResponse.of(result, (time.perf_counter() - started) * 1000))

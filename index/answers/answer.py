@@ -26,7 +26,7 @@ from index.fitted.linear import Models
 from index.model import Answer, Citation, Hit
 from index.retrieval.kinds import fit, has_number
 from index.retrieval.query import Query
-from index.retrieval.search import Searcher
+from index.retrieval.search import Issued, Searcher
 from index.storage.generations import data_dir_of, embedding_cache_path
 
 NO_BASIS = "知识库中未找到相关依据。"
@@ -103,10 +103,12 @@ def answer(
     top_k: int = 5,
     documents: Collection[str] | None = None,
     models: Models | None = None,
+    issued: Issued | None = None,
 ) -> Answer:
-    """`models` replaces the shipped fitted models (cross-validation)."""
+    """`models` replaces the shipped fitted models (cross-validation); `documents` and `issued` narrow
+    the documents answered from, as in `Searcher.search`."""
     models = models or Models.shipped()
-    evidence = gather(searcher, question, top_k, documents, models)
+    evidence = gather(searcher, question, top_k, documents, models, issued=issued)
     if not evidence.quotes or models.abstain.score(evidence.question_features) < models.abstain.threshold:
         return abstention(question, tuple(evidence.hits))
     chosen = _choose(evidence)
@@ -124,10 +126,16 @@ def abstention(question: str, hits: tuple[Hit, ...] = ()) -> Answer:
 
 
 def gather(
-    searcher: Searcher, question: str, top_k: int, documents: Collection[str] | None, models: Models
+    searcher: Searcher,
+    question: str,
+    top_k: int,
+    documents: Collection[str] | None,
+    models: Models,
+    *,
+    issued: Issued | None = None,
 ) -> Evidence:
     query = searcher.parse(question)
-    hits = searcher.search(query, top_k=top_k, documents=documents, ranker=models.ranker)
+    hits = searcher.search(query, top_k=top_k, documents=documents, ranker=models.ranker, issued=issued)
     quotes = _candidates(searcher, query, hits)
     features = _quote_features(query, hits, quotes)
     scores = models.quotes.score(features) if quotes else np.zeros(0)

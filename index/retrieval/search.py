@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +30,33 @@ from index.storage.reprints import authority_of
 from index.storage.store import Store, meta_from_json
 from index.storage.term_counts import FIELDS, TermCounts
 from index.storage.versions import superseded
-from ingest.model import Passage
+from ingest.model import DocumentMeta, Passage
 
 DENSE_CANDIDATES = 400  # nearest sentence units looked at per query
 REPRINT_SLACK = 3  # rank this many times top_k: reprints that fold into one hit leave room for others
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """Which documents a search is about by who issued them and when: the issuer's name contains
+    `issuer`, and the document's date (a 公文's 成文日期, a page's publication date) lies within the ISO
+    dates given; an empty field does not narrow."""
+
+    issuer: str = ""
+    date_from: str = ""
+    date_to: str = ""
+
+    @classmethod
+    def of(cls, issuer: str = "", date_from: str = "", date_to: str = "") -> Issued | None:
+        """The filter, None when it would narrow nothing."""
+        return cls(issuer, date_from, date_to) if issuer or date_from or date_to else None
+
+    def admits(self, meta: DocumentMeta) -> bool:
+        return (
+            self.issuer in meta.issuer
+            and (not self.date_from or meta.date >= self.date_from)
+            and (not self.date_to or "" < meta.date <= self.date_to)  # undated documents are out of range
+        )
 
 
 class Searcher:
@@ -183,6 +207,7 @@ class Searcher:
         doc_types: Collection[str] | None = None,
         include_superseded: bool = False,
         ranker: LinearModel | None = None,
+        issued: Issued | None = None,
     ) -> list[Hit]:
         """Ranked passages; older revisions of a document only with `include_superseded`
         (or when asked for by document ID). `ranker` replaces the shipped model (cross-validation)."""
@@ -190,7 +215,7 @@ class Searcher:
             raise ValueError(f"unknown mode {mode!r}")
         if isinstance(query, str):
             query = self.parse(query, dense=mode in ("hybrid", "dense"))
-        allowed = self._allowed(documents, doc_types, include_superseded)
+        allowed = self._allowed(documents, doc_types, include_superseded, issued)
         if mode == "hybrid":
             found = self.candidates(query, allowed)
             rows, scored = found.rows, (ranker or shipped("ranker")).score(found.features)
@@ -213,24 +238,6 @@ class Searcher:
         terms = query.highlight_terms
         return [self._hit(i, score, term_spans(self.passages[i].text, terms)) for i, score in shown]
 
-    def issued(
-        self, documents: Collection[str] | None, issuer: str = "", date_from: str = "", date_to: str = ""
-    ) -> Collection[str] | None:
-        """`documents` (all current ones when None) narrowed to those whose issuer's name contains
-        `issuer` and whose date (成文日期, or a page's publication date) lies within the ISO dates given;
-        `documents` as given when no such filter is."""
-        if not (issuer or date_from or date_to):
-            return documents
-        pool = documents or [d for d in self.titles if d not in self.superseded]
-        return [
-            d
-            for d in pool
-            if d in self.metas  # an unknown ID matches nothing, as in `search`
-            and issuer in self.metas[d].issuer
-            and (not date_from or self.metas[d].date >= date_from)
-            and (not date_to or "" < self.metas[d].date <= date_to)
-        ]
-
     def _once(self, ranked: list[int], scores: np.ndarray, allowed: np.ndarray) -> list[tuple[int, float]]:
         """Each text once: a reprint gives way to the passage it reprints (from the more authoritative
         document) when that one may be shown, at the better of the two scores."""
@@ -243,15 +250,20 @@ class Searcher:
         return sorted(shown.items(), key=lambda item: -item[1])
 
     def _allowed(
-        self, documents: Collection[str] | None, doc_types: Collection[str] | None, include_superseded: bool
+        self,
+        documents: Collection[str] | None,
+        doc_types: Collection[str] | None,
+        include_superseded: bool,
+        issued: Issued | None,
     ) -> np.ndarray:
-        if not documents and not doc_types:  # the common case: no per-passage pass on every query
+        if not documents and not doc_types and issued is None:  # the common case: no per-passage pass
             return np.ones(len(self.passages), dtype=bool) if include_superseded else self._current
         doc_ids = list(self.titles)
         wanted = np.array(
             [
                 (not documents or d in documents)
                 and (not doc_types or self.doc_types[d] in doc_types)
+                and (issued is None or issued.admits(self.metas[d]))
                 and (include_superseded or bool(documents) or d not in self.superseded)
                 for d in doc_ids
             ],
