@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 from index.analysis.tokenize import lexicon_version, preload_dictionary
+from index.backends import Backend, backend_from_env
 from index.embedding.embedder import Embedder
 from index.storage.build import IndexBuildError, Previous, build_generation
 from index.storage.duplicates import KnownDuplicates
-from index.storage.generations import DB_FILE, current_generation, writer_lock
+from index.storage.generations import DB_FILE, writer_lock
 from index.storage.identity import Outcome, Placement, place, unchanged
 from index.storage.store import Store, StoredDocument, meta_from_json
 from ingest.isolation import load_documents
@@ -51,9 +52,13 @@ __all__ = ["IndexBuildError", "IngestResult", "KnowledgeBase"]
 
 
 class KnowledgeBase:
-    def __init__(self, data_dir: Path, model_path: Path | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, model_path: Path | None = None, backend: Backend | None = None
+    ) -> None:
+        """`backend`: where the index lives (default: as DJKB_BACKEND says, index.backends)."""
         self.data_dir = data_dir
         self.model_path = model_path
+        self.backend = backend if backend is not None else backend_from_env(data_dir)
         self._embedder: Embedder | None = None
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
@@ -69,7 +74,7 @@ class KnowledgeBase:
         """The live generation, reloaded when a writer has published a new one."""
         if (loaded := self.loaded_searcher()) is not None:
             return loaded
-        live = current_generation(self.data_dir)
+        live = self.backend.live(self.data_dir)
         if live is None:
             return None
         from index.retrieval.search import Searcher  # ingest and remove never load the search code
@@ -77,20 +82,20 @@ class KnowledgeBase:
         embedder = self.embedder
         with self._lock:
             if self._searcher is None or self._searcher.generation != live:
-                self._searcher = Searcher(live, embedder)
+                self._searcher = Searcher(live, embedder, self.backend.source())
                 log.info("loaded generation %s", live.name)
             return self._searcher
 
     def loaded_searcher(self) -> Searcher | None:
         """The searcher already loaded, if it is the live generation's (None: `searcher` loads it)."""
         current = self._searcher
-        if current is None or current.generation != current_generation(self.data_dir):
+        if current is None or current.generation != self.backend.live(self.data_dir):
             return None
         return current
 
     @property
     def empty(self) -> bool:
-        return current_generation(self.data_dir) is None
+        return self.backend.live(self.data_dir) is None
 
     def find_documents(self, ref: str) -> list[tuple[str, str]]:
         """(ID, title) of the live documents whose ID, file name or title is `ref`, else of those whose
@@ -109,7 +114,7 @@ class KnowledgeBase:
     @contextlib.contextmanager
     def _live_store(self) -> Iterator[Store | None]:
         """The live generation's database, None when nothing is ingested yet."""
-        live = current_generation(self.data_dir)
+        live = self.backend.live(self.data_dir)
         if live is None:
             yield None
             return
@@ -201,7 +206,12 @@ class KnowledgeBase:
             )
             if changed or (stored and outdated):
                 build_generation(
-                    self.data_dir, stored, self.embedder, show_progress=show_progress, previous=index
+                    self.data_dir,
+                    stored,
+                    self.embedder,
+                    show_progress=show_progress,
+                    previous=index,
+                    publish=self.backend.publish,
                 )
             known.save()  # after the build: a duplicate's document is stored by now
         return [results[path] for path in order]
@@ -212,7 +222,7 @@ class KnowledgeBase:
             kept = [s for s in index.documents if s.document.id != doc_id] if index is not None else []
             if index is None or len(kept) == len(index.documents):
                 return False
-            build_generation(self.data_dir, kept, self.embedder, previous=index)
+            build_generation(self.data_dir, kept, self.embedder, previous=index, publish=self.backend.publish)
             return True
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,6 +93,81 @@ def library(tmp_path_factory: pytest.TempPathFactory, model_path: Path, regulati
     failed = [r for r in results if r.status == "failed"]
     assert not failed, failed
     return kb
+
+
+BACKENDS = ("files", "milvus")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def milvus_server(folder: Path) -> Iterator[str]:
+    """A milvus-lite server process over `folder`: the engine that replicas share; yields its URI."""
+    port = free_port()
+    server = Path(sys.executable).with_name("milvus-lite")
+    cmd = [str(server), "server", "--data-dir", str(folder), "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("milvus-lite server did not start") from None
+            time.sleep(0.1)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def milvus_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One engine for the session's Milvus tests, each in collections of its own."""
+    with milvus_server(tmp_path_factory.mktemp("milvus")) as uri:
+        yield uri
+
+
+@pytest.fixture(scope="session")
+def milvus_library(
+    tmp_path_factory: pytest.TempPathFactory, library, milvus_uri: str, regulation_paths: list[Path]
+):
+    """`library`'s documents in the Milvus backend (its embeddings reused, not computed again)."""
+    from index.backends.milvus import MilvusBackend
+    from index.knowledge_base import KnowledgeBase
+
+    data = tmp_path_factory.mktemp("milvus-data")
+    shutil.copytree(library.data_dir / "cache", data / "cache")
+    kb = KnowledgeBase(data, library.model_path, MilvusBackend(milvus_uri, "library"))
+    results = kb.ingest([PLAN, *regulation_paths])
+    assert not [r for r in results if r.status == "failed"]
+    return kb
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def any_library(request: pytest.FixtureRequest):
+    """The demo plan and the regulations in each backend in turn: the same tests, the same figures."""
+    return request.getfixturevalue("library" if request.param == "files" else "milvus_library")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each backend in turn for knowledge bases made in the test, in this process and in the
+    commands it runs: Milvus in collections of the test's own on the session's engine."""
+    if request.param == "milvus":
+        monkeypatch.setenv("DJKB_BACKEND", "milvus")
+        monkeypatch.setenv("DJKB_MILVUS_URI", request.getfixturevalue("milvus_uri"))
+        monkeypatch.setenv("DJKB_MILVUS_PREFIX", f"t{uuid.uuid4().hex[:12]}")
+    else:
+        monkeypatch.delenv("DJKB_BACKEND", raising=False)
+    return request.param
 
 
 @pytest.fixture(scope="session")

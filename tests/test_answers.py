@@ -22,8 +22,8 @@ EDUCATION_TITLE = "中国共产党党员教育管理工作条例"
 
 
 @pytest.fixture(scope="module")
-def dev_answers(library, dev_questions_path):
-    searcher = library.searcher()
+def dev_answers(any_library, dev_questions_path):
+    searcher = any_library.searcher()
     return [(q, answer(searcher, q.query)) for q in load_questions(dev_questions_path)]
 
 
@@ -41,8 +41,8 @@ def test_dev_questions_are_rarely_refused(dev_answers):
     assert len(refused) / len(dev_answers) <= WRONGFUL_ABSTENTION, refused
 
 
-def test_questions_the_corpus_does_not_cover_are_refused(library):
-    searcher = library.searcher()
+def test_questions_the_corpus_does_not_cover_are_refused(any_library):
+    searcher = any_library.searcher()
     questions = [q.query for q in load_questions(OUT_OF_DOMAIN)]
     assert len(questions) >= 15
     answers = [answer(searcher, q) for q in questions]
@@ -68,16 +68,16 @@ def test_every_quote_is_verbatim_and_its_passage_resolves(dev_answers, client):
             assert fetched[c.passage.id][c.start : c.end] == c.quote
 
 
-def test_theme_party_day_is_answered_from_the_plan_and_the_regulation(library):
-    a = answer(library.searcher(), "主题党日要包括哪些内容？")
+def test_theme_party_day_is_answered_from_the_plan_and_the_regulation(any_library):
+    a = answer(any_library.searcher(), "主题党日要包括哪些内容？")
     quotes = {c.document_title: c.quote for c in a.citations}
     assert "有主题、有主讲、有讨论、有收获" in quotes.get(PLAN_TITLE, ""), a.text
     regulation = quotes.get(EDUCATION_TITLE, "")
     assert "组织党员集中学习、过组织生活、进行民主议事和开展志愿服务" in regulation, a.text
 
 
-def test_a_list_is_quoted_whole_with_its_lead_in(library):
-    first = answer(library.searcher(), "党员转正要走哪些手续").citations[0]
+def test_a_list_is_quoted_whole_with_its_lead_in(any_library):
+    first = answer(any_library.searcher(), "党员转正要走哪些手续").citations[0]
     assert first.quote.startswith("预备党员转正的手续是：")
     assert first.quote.endswith("报上级党委审批。")
     assert first.passage.citation.endswith("第三十二条")  # the article number lives in the citation
@@ -95,8 +95,8 @@ def test_a_list_is_quoted_whole_with_its_lead_in(library):
         ),  # may one: the rule
     ],
 )
-def test_the_question_word_picks_the_sentence(library, question, expected):
-    a = answer(library.searcher(), question)
+def test_the_question_word_picks_the_sentence(any_library, question, expected):
+    a = answer(any_library.searcher(), question)
     assert a.answered and expected in a.citations[0].quote, a.text
 
 
@@ -170,7 +170,7 @@ def test_ask_command(library, capsys):
     assert NO_BASIS in capsys.readouterr().out
 
 
-def test_on_the_demo_plan_alone_the_theme_day_answer_is_its_four_haves(tmp_path, model_path):
+def test_on_the_demo_plan_alone_the_theme_day_answer_is_its_four_haves(tmp_path, model_path, backend):
     """A list the topic is merely one item of (…专题党课、主题党日等) does not say what the topic holds."""
     from index.knowledge_base import KnowledgeBase
     from tests.conftest import PLAN

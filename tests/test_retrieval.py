@@ -15,8 +15,8 @@ R1, R5, MRR = 0.85, 0.97, 0.90
 
 
 @pytest.fixture(scope="module")
-def reports(library, dev_questions_path):
-    searcher = library.searcher()
+def reports(any_library, dev_questions_path):
+    searcher = any_library.searcher()
     from index.evaluation.metrics import evaluate
 
     questions = load_questions(dev_questions_path)
@@ -49,8 +49,8 @@ def test_eval_command_reports_retrieval_answers_and_refusals_per_kind(library, d
     assert report["refused:out_of_domain.txt"]["n"] >= 15
 
 
-def test_phrase_mode_matches_exact_text_ignoring_spaces_and_width(library):
-    searcher = library.searcher()
+def test_phrase_mode_matches_exact_text_ignoring_spaces_and_width(any_library):
+    searcher = any_library.searcher()
     hits = searcher.search("有主题、 有主讲", mode="phrase")
     assert hits and all("有主题、有主讲" in h.passage.text for h in hits)
     for hit in hits:
@@ -59,8 +59,8 @@ def test_phrase_mode_matches_exact_text_ignoring_spaces_and_width(library):
     assert searcher.search("主题党日有主题无收获", mode="phrase") == []
 
 
-def test_document_and_type_filters_restrict_results(library):
-    searcher = library.searcher()
+def test_document_and_type_filters_restrict_results(any_library):
+    searcher = any_library.searcher()
     rows = {json.loads(r["meta"])["title"]: r["id"] for r in searcher.store.document_rows()}
     charter = rows["中国共产党章程"]
     hits = searcher.search("党员的义务", documents=[charter])
@@ -69,11 +69,11 @@ def test_document_and_type_filters_restrict_results(library):
     assert hits and {h.doc_type for h in hits} == {"条例"}
 
 
-def test_a_quiz_fragment_finds_its_slogan(library):
-    hits = library.searcher().search("守信念 讲奉献", top_k=3)
+def test_a_quiz_fragment_finds_its_slogan(any_library):
+    hits = any_library.searcher().search("守信念 讲奉献", top_k=3)
     assert any("守信念" in h.passage.text and "讲奉献" in h.passage.text for h in hits)
 
 
-def test_the_charter_is_found_by_its_short_name(library):
-    hits = library.searcher().search("党章里关于党徽的规定", top_k=3)
+def test_the_charter_is_found_by_its_short_name(any_library):
+    hits = any_library.searcher().search("党章里关于党徽的规定", top_k=3)
     assert hits[0].document_title == "中国共产党章程"

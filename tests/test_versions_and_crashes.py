@@ -23,7 +23,7 @@ RULES = """XX市机关党支部工作规则
 """
 
 
-def test_two_revisions_are_kept_and_search_prefers_the_newest(tmp_path, model_path):
+def test_two_revisions_are_kept_and_search_prefers_the_newest(tmp_path, model_path, backend):
     old, new = tmp_path / "规则2014.txt", tmp_path / "规则2026.txt"
     old.write_text(RULES.format(year=2014, rule="研究党员发展工作。"), encoding="utf-8")
     new.write_text(RULES.format(year=2026, rule="研究党员教育管理工作。"), encoding="utf-8")
@@ -53,7 +53,9 @@ def _cache_bytes(data: Path) -> int:
     return sum(f.stat().st_size for f in (data / "cache").glob("embeddings.sqlite*"))
 
 
-def test_an_ingest_killed_midway_leaves_the_previous_index_serving(tmp_path, model_path, regulation_paths):
+def test_an_ingest_killed_midway_leaves_the_previous_index_serving(
+    tmp_path, model_path, regulation_paths, backend
+):
     data = tmp_path / "data"
     kb = KnowledgeBase(data, model_path)
     kb.ingest([PLAN])
@@ -91,7 +93,7 @@ def test_an_ingest_killed_midway_leaves_the_previous_index_serving(tmp_path, mod
     assert len(generations) <= 2  # the killed run's half-built folder was cleaned up
 
 
-def test_versions_over_http_and_removal_from_the_command_line(tmp_path, model_path, capsys):
+def test_versions_over_http_and_removal_from_the_command_line(tmp_path, model_path, capsys, backend):
     from fastapi.testclient import TestClient
 
     from api.app import create_app

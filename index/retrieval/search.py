@@ -7,7 +7,7 @@ signals (index.retrieval.features), fitted on the dev questions by bench/fit.py.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,11 +19,11 @@ from index.embedding.embedder import Embedder
 from index.fitted.linear import LinearModel, shipped
 from index.model import Hit, Reference
 from index.retrieval.bm25 import Bm25
-from index.retrieval.dense import DenseIndex
-from index.retrieval.features import Candidates, Corpus, best_first, candidates
+from index.retrieval.features import CANDIDATES, Candidates, Corpus, best_first, candidates
 from index.retrieval.highlight import term_spans
 from index.retrieval.modes import MODES
 from index.retrieval.query import Query, parse
+from index.retrieval.sources import CandidateSource, LocalSource, Rows
 from index.storage import term_counts
 from index.storage.generations import DB_FILE, DENSE_FILE, LEXICAL_FILE
 from index.storage.reprints import authority_of
@@ -60,9 +60,15 @@ class Issued:
 
 
 class Searcher:
-    """Everything needed to answer queries against one immutable generation, loaded in memory."""
+    """Everything needed to answer queries against one immutable generation, loaded in memory; the
+    first-stage candidates from `source` (default: the generation's own BM25 and FAISS files)."""
 
-    def __init__(self, generation: Path, embedder: Embedder) -> None:
+    def __init__(
+        self,
+        generation: Path,
+        embedder: Embedder,
+        source: Callable[[Rows], CandidateSource] | None = None,
+    ) -> None:
         self.generation = generation
         self.store = Store(generation / DB_FILE)
         self.embedder = embedder
@@ -101,17 +107,25 @@ class Searcher:
         position = {doc_id: i for i, doc_id in enumerate(self.titles)}
         self._document_rows = np.array([position[p.document_id] for p in self.passages], dtype=np.int64)
         self._current = np.array([p.document_id not in self.superseded for p in self.passages], dtype=bool)
-        self.dense = DenseIndex(generation / DENSE_FILE)
+        rows = Rows(
+            generation,
+            list(self._row),
+            [p.document_id for p in self.passages],
+            [tuple(u) for u in units],
+            self.body,
+        )
+        self.source = source(rows) if source is not None else LocalSource(rows, generation / DENSE_FILE)
         # Reprinted text: each reprint row → its canonical rows (best first), and back.
         self._canonical: dict[int, list[int]] = {}
         self._reprinted: dict[int, list[int]] = {}
         for pid, canonical in self.store.reprints():
-            row, source = self._row[pid], self._row[canonical]
-            self._canonical.setdefault(row, []).append(source)
-            self._reprinted.setdefault(source, []).append(row)
+            row, origin = self._row[pid], self._row[canonical]
+            self._canonical.setdefault(row, []).append(origin)
+            self._reprinted.setdefault(origin, []).append(row)
 
     def close(self) -> None:
         self.store.close()
+        self.source.close()
 
     def _term_counts(self) -> dict[str, TermCounts]:
         """The lexical fields' term counts as the build stored them; counted afresh for a generation
@@ -135,13 +149,16 @@ class Searcher:
         if not dense:
             return parse(text, self.body)
         return parse(
-            text, self.body, self.embedder.embed_query, lambda v: self.dense.search(v, DENSE_CANDIDATES)
+            text, self.body, self.embedder.embed_query, lambda v: self.source.nearest(v, DENSE_CANDIDATES)
         )
 
     # --- retrievers: each returns a score per passage row (higher is better, 0 = no match) ---
 
-    def lexical_scores(self, query: Query) -> np.ndarray:
-        return self.body.scores(query.terms)
+    def lexical_scores(
+        self, query: Query, allowed: np.ndarray | None = None, k: int = CANDIDATES
+    ) -> np.ndarray:
+        """BM25 over the passages' words, right at least for the k best `allowed` rows (default: current)."""
+        return self.source.lexical(query.terms, self._current if allowed is None else allowed, k)
 
     def dense_scores(self, query: Query) -> np.ndarray:
         """Cosine of each passage's best unit; passages with no unit among the candidates get 0."""
@@ -189,7 +206,7 @@ class Searcher:
             query,
             self.corpus,
             self.body,
-            lexical=self.lexical_scores(query),
+            lexical=self.lexical_scores(query, allowed),
             heading=self.heading.scores(query.terms),
             chars=self.chars.scores(query.bigrams),
             dense=self.dense_scores(query),
@@ -220,10 +237,10 @@ class Searcher:
             found = self.candidates(query, allowed)
             rows, scored = found.rows, (ranker or shipped("ranker")).score(found.features)
         else:
-            retriever = {"lexical": self.lexical_scores, "dense": self.dense_scores}.get(
-                mode, self.phrase_scores
-            )
-            raw = retriever(query)
+            if mode == "lexical":
+                raw = self.lexical_scores(query, allowed, REPRINT_SLACK * top_k)
+            else:
+                raw = (self.dense_scores if mode == "dense" else self.phrase_scores)(query)
             rows = np.flatnonzero(allowed & (raw > 0))
             scored = raw[rows]
         # Only the rows found are ranked (in row order: the earlier one first among equal scores).

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from index.storage.generations import (
     DB_FILE,
     DENSE_FILE,
     LEXICAL_FILE,
+    current_generation,
     embedding_cache_path,
     new_generation,
     publish,
@@ -39,6 +40,8 @@ from index.storage.versions import superseded
 from ingest.loader import check_document
 
 log = logging.getLogger("djkb")
+
+Publish = Callable[[Path, Path], None]  # (data folder, built generation): make it live
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +74,11 @@ def build_generation(
     *,
     show_progress: bool = False,
     previous: Previous | None = None,
+    publish: Publish = publish,
 ) -> Path:
-    """Write a new generation holding exactly `documents` and make it live. Caller holds writer_lock.
-    Documents of `previous` are passed as it holds them (without passages); what it computed spares
-    the work on them.
+    """Write a new generation holding exactly `documents` and make it live by `publish` (the data
+    folder's CURRENT, or a shared engine's). Caller holds writer_lock. Documents of `previous` are
+    passed as it holds them (without passages); what it computed spares the work on them.
 
     Raises IndexBuildError, having removed what it wrote, when the documents do not make a
     valid index or anything fails on the way: nothing is published then.
@@ -97,13 +101,14 @@ def build_generation(
             _extend(generation, data_dir, previous, documents, change, embedder, show_progress)
         else:
             _write(generation, data_dir, documents, embedder, show_progress, previous)
+        publish(data_dir, generation)
     except Exception as exc:
-        shutil.rmtree(generation, ignore_errors=True)
+        if current_generation(data_dir) != generation:  # not live: nothing refers to it
+            shutil.rmtree(generation, ignore_errors=True)
         log.exception("index build failed")
         raise IndexBuildError(
             f"建立索引失败（{type(exc).__name__}: {exc}），本次导入未生效，之前的索引仍在使用"
         ) from exc
-    publish(data_dir, generation)
     return generation
 
 
@@ -192,7 +197,7 @@ def _write(
         reprints,
         _info(embedder),
     )
-    _write_term_counts(generation / LEXICAL_FILE, documents, tokens)
+    write_term_counts(generation / LEXICAL_FILE, documents, tokens)
     vectors = _embed(data_dir, embedder, [text for _, text in units], show_progress)
     # Only for an empty index is the model loaded for its dimension alone.
     write_dense(generation / DENSE_FILE, vectors, vectors.shape[1] if len(vectors) else embedder.dim)
@@ -233,7 +238,7 @@ def _extend(
         _info(embedder),
     )
     keep = np.array([doc_id not in change.removed for _, doc_id, _ in stored_texts], dtype=bool)
-    _write_term_counts(
+    write_term_counts(
         generation / LEXICAL_FILE,
         change.added,
         tokens,
@@ -248,10 +253,10 @@ def _extend(
     )
 
 
-def _write_term_counts(
+def write_term_counts(
     path: Path,
     documents: Sequence[StoredDocument],
-    tokens: dict[str, str],
+    tokens: Mapping[str, str],
     previous: tuple[dict[str, term_counts.TermCounts], np.ndarray] | None = None,
 ) -> None:
     """The term counts of `documents`' passages, after `previous`'s kept rows (term_counts.counted)."""

@@ -77,17 +77,16 @@ def publish(data_dir: Path, generation: Path) -> None:
         os.fsync(handle.fileno())
     os.replace(tmp, data_dir / "CURRENT")
     _fsync_dir(data_dir)
-    _prune(data_dir)
+    prune(data_dir, generation)
 
 
-def _prune(data_dir: Path) -> None:
-    """Remove generations older than the last KEEP, and leftovers of crashed builds."""
-    live = current_generation(data_dir)
-    if live is None:
-        return
-    older = sorted(p for p in generations_dir(data_dir).iterdir() if p.name < live.name)
-    crashed = [p for p in generations_dir(data_dir).iterdir() if p.name > live.name]
-    for folder in older[: len(older) - (KEEP - 1)] + crashed:
+def prune(data_dir: Path, live: Path, *, crashed: bool = True) -> None:
+    """Remove generations older than the last KEEP up to `live`, and (by the writer, `crashed`)
+    leftovers of crashed builds after it."""
+    folders = list(generations_dir(data_dir).iterdir())
+    older = sorted(p for p in folders if p.name < live.name)
+    after = [p for p in folders if p.name > live.name] if crashed else []
+    for folder in older[: len(older) - (KEEP - 1)] + after:
         shutil.rmtree(folder, ignore_errors=True)
     for tmp in data_dir.glob("CURRENT.*.tmp"):
         tmp.unlink(missing_ok=True)

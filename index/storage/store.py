@@ -38,6 +38,7 @@ CREATE TABLE reprints (passage_id TEXT, canonical_id TEXT, rank INTEGER, PRIMARY
 CREATE TABLE shingles (passage_id TEXT PRIMARY KEY, authority INTEGER, codes BLOB);
 CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT);
 """
+TABLES = ("documents", "passages", "units", "enumerations", "reprints", "shingles", "info")
 # What a generation holds beyond its rows: "2" adds the term counts file and the enumerations table,
 # which a generation is extended with (index.storage.build) rather than rebuilt.
 LAYOUT = "2"
@@ -233,6 +234,12 @@ class Store:
         except sqlite3.OperationalError:
             return None
 
+    def rows(self, table: str) -> list[dict]:
+        """Every row of one of SCHEMA's tables as stored, in stored order (to copy a generation elsewhere)."""
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table!r}")
+        return [dict(r) for r in self._db.execute(f"SELECT * FROM {table} ORDER BY rowid")]
+
     def unit_passages(self) -> list[str]:
         """Passage ID of each dense-index row, in row order."""
         return [r["passage_id"] for r in self._db.execute("SELECT passage_id FROM units ORDER BY row")]
@@ -253,6 +260,26 @@ def write_store(
         _insert_documents(db, documents, 0, passage_tokens)
         _insert_units(db, units, 0)
         _write_findings(db, reprints, info)
+        db.commit()
+    finally:
+        db.close()
+
+
+def write_rows(path: Path, tables: Mapping[str, Sequence[Mapping]]) -> None:
+    """Write a generation's database from rows as `Store.rows` gives them (a copy of one kept elsewhere)."""
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(SCHEMA)
+        for table, rows in tables.items():
+            if table not in TABLES:
+                raise ValueError(f"unknown table {table!r}")
+            if rows:  # one table's rows share their columns
+                names = list(rows[0])
+                columns = ", ".join(f'"{name}"' for name in names)  # "end" is an SQL keyword
+                db.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(names))})",
+                    [[row[name] for name in names] for row in rows],
+                )
         db.commit()
     finally:
         db.close()
