@@ -18,7 +18,7 @@ from index.backends import Backend, backend_from_env
 from index.embedding.embedder import Embedder
 from index.storage.build import IndexBuildError, Previous, build_generation
 from index.storage.duplicates import KnownDuplicates
-from index.storage.generations import DB_FILE, writer_lock
+from index.storage.generations import DB_FILE
 from index.storage.identity import Outcome, Placement, place, unchanged
 from index.storage.store import Store, StoredDocument, meta_from_json
 from ingest.isolation import load_documents
@@ -152,7 +152,7 @@ class KnowledgeBase:
 
         Raises IndexBuildError when the new index cannot be built: the previous one stays live.
         """
-        with writer_lock(self.data_dir):
+        with self.backend.writing(self.data_dir):
             index, counts = self._live_index()
             stored = list(index.documents) if index is not None else []
             known = KnownDuplicates(self.data_dir)
@@ -217,7 +217,7 @@ class KnowledgeBase:
         return [results[path] for path in order]
 
     def remove(self, doc_id: str) -> bool:
-        with writer_lock(self.data_dir):
+        with self.backend.writing(self.data_dir):
             index, _ = self._live_index()
             kept = [s for s in index.documents if s.document.id != doc_id] if index is not None else []
             if index is None or len(kept) == len(index.documents):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
@@ -28,8 +29,13 @@ class Backend(Protocol):
         """The live generation's folder in `data_dir`, ready to read; None when nothing is ingested."""
         ...
 
+    def writing(self, data_dir: Path) -> AbstractContextManager[None]:
+        """Held by a writer (ingest, remove) from reading the live generation to publishing the next:
+        writers take turns, readers never wait."""
+        ...
+
     def publish(self, data_dir: Path, generation: Path) -> None:
-        """Make the generation just built in `data_dir` the live one (caller holds the writer lock)."""
+        """Make the generation just built in `data_dir` the live one (within `writing`)."""
         ...
 
     def source(self) -> Callable[[Rows], CandidateSource] | None:
@@ -44,6 +50,9 @@ class FileBackend:
 
     def live(self, data_dir: Path) -> Path | None:
         return generations.current_generation(data_dir)
+
+    def writing(self, data_dir: Path) -> AbstractContextManager[None]:
+        return generations.writer_lock(data_dir)
 
     def publish(self, data_dir: Path, generation: Path) -> None:
         generations.publish(data_dir, generation)

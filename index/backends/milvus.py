@@ -19,8 +19,8 @@ Publishing generation n writes the rows of the documents it adds, tagged n, and 
 replaces the state row in one upsert, then deletes what no longer belongs to the live generation.
 Readers only look at rows tagged ≤ the live generation and at the documents of its manifest, so a
 writer killed at any moment leaves the previous state whole; what it left (tagged above live) is
-deleted by the next writer. Writers must take turns: on one machine the data folder's lock does
-that, across machines run ingest from one place.
+deleted by the next writer. Writers take turns: in one data folder by its lock, across replicas by
+a lease in the engine (index.backends.lease), checked once more before the state row is replaced.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +43,18 @@ import faiss
 import numpy as np
 from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException
 
+from index.backends.lease import WriterLease
 from index.retrieval.dense import write_dense
 from index.retrieval.sources import CandidateSource, Rows
 from index.storage.build import write_term_counts
-from index.storage.generations import DB_FILE, DENSE_FILE, LEXICAL_FILE, generations_dir, prune
+from index.storage.generations import (
+    DB_FILE,
+    DENSE_FILE,
+    LEXICAL_FILE,
+    generations_dir,
+    prune,
+    writer_lock,
+)
 from index.storage.store import TABLES, Store, write_rows
 
 log = logging.getLogger("djkb")
@@ -55,11 +64,11 @@ KEY_LENGTH = 512
 REPEAT = 10  # Milvus weighs a query's terms by how often they occur: a weight of 0.3 is said 3 times in 10
 BATCH = 1000  # rows per insert, keys per delete
 _DUMMY = "v"  # Milvus wants a vector field in every collection; the bookkeeping ones get a 2-d zero vector
-_PER_DOCUMENT = ("passages", "units", "enumerations")
+_PER_DOCUMENT = ("passages", "units", "enumerations")  # a document's rows in these tables, by passage
 COLLECTIONS = ("documents", "passages", "units", "findings", "state")
 # pymilvus pings the server every 10 s, idle or not; a gRPC server that keeps its defaults (milvus-lite's)
 # answers pings more often than every 5 minutes with no calls between by closing the connection.
-_GRPC = {"grpc.keepalive_time_ms": 300_000, "grpc.keepalive_permit_without_calls": False}  # a document's rows in these tables, by passage
+_GRPC = {"grpc.keepalive_time_ms": 300_000, "grpc.keepalive_permit_without_calls": False}
 
 
 def _parts(text: str) -> list[str]:
@@ -75,19 +84,24 @@ def _parts(text: str) -> list[str]:
 class MilvusBackend:
     name = "milvus"
 
-    def __init__(self, uri: str, prefix: str = "djkb", token: str = "") -> None:
+    def __init__(self, uri: str, prefix: str = "djkb", token: str = "", *, lease_ttl: float = 60.0) -> None:
+        """`lease_ttl`: seconds after which a writer that died no longer holds up the others."""
         self.uri = uri
         self.prefix = prefix
         self._token = token
         self._client: MilvusClient | None = None
-        self._lock = threading.Lock()  # one client, one copy made at a time in this process
+        # Two locks, as a copy asks for the client: one client, and one copy made at a time, per process.
+        self._connecting = threading.Lock()
+        self._copying = threading.Lock()
         # Each generation's folder name → the number its rows are tagged with: the engine counts its
         # generations itself, as the replicas' clocks that name the folders need not agree.
         self._tags: dict[str, int] = {}
+        self._lease: WriterLease | None = None
+        self._lease_ttl = lease_ttl
 
     @property
     def client(self) -> MilvusClient:
-        with self._lock:
+        with self._connecting:
             if self._client is None:
                 if "://" not in self.uri:  # a milvus-lite folder: served from this process
                     Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
@@ -110,7 +124,7 @@ class MilvusBackend:
         folder = generations_dir(data_dir) / state["generation"]
         self._tags[folder.name] = int(state["gen"])
         if not (folder / DB_FILE).exists():
-            with self._lock:
+            with self._copying:
                 if not (folder / DB_FILE).exists():
                     self._copy(folder, state)
                     prune(data_dir, folder, crashed=False)
@@ -126,9 +140,7 @@ class MilvusBackend:
         """Write the live generation's rows and files into `folder`, from the engine."""
         gen = int(state["gen"])
         findings = self._findings(gen)
-        manifest: dict[str, list] = findings[
-            "manifest"
-        ]  # doc ID → [its rows' generation, fingerprint, ordinal]
+        manifest: dict[str, list] = findings["manifest"]  # doc ID → [rows' generation, fingerprint, ordinal]
         keys = {f"{entry[0]}/{doc_id}": doc_id for doc_id, entry in manifest.items()}
         payloads = {keys[key]: json.loads(text) for key, text in self._joined("documents", gen, keys).items()}
         missing = set(manifest) - set(payloads)
@@ -217,6 +229,24 @@ class MilvusBackend:
 
     # --- writing ---
 
+    @contextmanager
+    def writing(self, data_dir: Path) -> Iterator[None]:
+        with writer_lock(data_dir):
+            if "://" not in self.uri:  # a milvus-lite file: one process, whose writers the lock orders
+                yield
+                return
+            self._ensure_state()
+            placeholder = {_DUMMY: [0.0, 0.0]}
+            lease = WriterLease(
+                lambda: self.client, self._collection("state"), placeholder, ttl=self._lease_ttl
+            )
+            with lease:
+                self._lease = lease
+                try:
+                    yield
+                finally:
+                    self._lease = None
+
     def publish(self, data_dir: Path, generation: Path) -> None:
         store = Store(generation / DB_FILE)
         try:
@@ -257,7 +287,13 @@ class MilvusBackend:
                 for i, part in enumerate(_parts(json.dumps(value, ensure_ascii=False)))
             ],
         )
+        # Rows just inserted sit in growing segments, searched without their index (on milvus-lite
+        # 20 times slower, 500 ms a question on the library) until flushed into sealed ones.
+        for what in ("passages", "units"):
+            self.client.flush(self._collection(what))
         value = {"generation": generation.name, "gen": gen, "dim": index.d}
+        if self._lease is not None and not self._lease.held():
+            raise RuntimeError("写入权限已过期并由另一副本接手，本次写入未发布")
         self._tags[generation.name] = gen
         self.client.upsert(
             self._collection("state"), [{"key": "live", "value": json.dumps(value), _DUMMY: [0.0, 0.0]}]
@@ -329,12 +365,12 @@ class MilvusBackend:
     def _ensure(self, dim: int) -> None:
         """The collections, created on first use (unit vectors of `dim` dimensions)."""
         client = self.client
+        self._ensure_state()
         if not client.has_collection(self._collection("passages")):
             self._create_passages()
         for what, make in (
             ("documents", lambda: self._bookkeeping(with_doc_key=True)),
             ("findings", lambda: self._bookkeeping(with_doc_key=False)),
-            ("state", self._state_schema),
             ("units", lambda: self._units_schema(dim)),
         ):
             name = self._collection(what)
@@ -342,13 +378,27 @@ class MilvusBackend:
                 schema, index = make()
                 client.create_collection(name, schema=schema, index_params=index, consistency_level="Strong")
 
+    def _ensure_state(self) -> None:
+        name = self._collection("state")
+        if not self.client.has_collection(name):
+            schema, index = self._state_schema()
+            try:
+                self.client.create_collection(
+                    name, schema=schema, index_params=index, consistency_level="Strong"
+                )
+            except MilvusException:
+                if not self.client.has_collection(name):  # not another replica's at the same moment
+                    raise
+
     def _create_passages(self) -> None:
         """The passages' collection. djkb's tokens (jieba with its dictionary, as every other signal
         sees the text) are stored separated by spaces, for the analyzer only to split them again:
         Milvus's whitespace tokenizer does; milvus-lite has none, and its standard one (runs of word
         characters) splits them the same way, as djkb's tokens are runs of word characters."""
+        rpc_log = logging.getLogger("pymilvus.decorators")  # logs the expected refusal with a traceback
         for splitter in ("whitespace", "standard"):
             schema, index = self._passages_schema(splitter)
+            rpc_log.disabled = splitter == "whitespace"
             try:
                 self.client.create_collection(
                     self._collection("passages"),
@@ -361,6 +411,8 @@ class MilvusBackend:
                 if splitter == "standard":
                     raise
                 log.info("Milvus has no whitespace tokenizer (%s): the standard one splits the tokens", exc)
+            finally:
+                rpc_log.disabled = False
 
     def _bookkeeping(self, *, with_doc_key: bool) -> tuple:
         schema = MilvusClient.create_schema(auto_id=False)
@@ -383,12 +435,18 @@ class MilvusBackend:
         index.add_index(field_name=_DUMMY, index_type="FLAT", metric_type="L2")
         return schema, index
 
-    def _passages_schema(self, splitter: str) -> tuple:
+    @staticmethod
+    def _searched_schema() -> Any:
+        """The fields of a searched collection's rows: whose, of which generation, under what key."""
         schema = MilvusClient.create_schema(auto_id=False)
         schema.add_field("key", DataType.VARCHAR, is_primary=True, max_length=KEY_LENGTH)
         schema.add_field("gen", DataType.INT64)
         schema.add_field("doc_key", DataType.VARCHAR, max_length=KEY_LENGTH)
         schema.add_field("document_id", DataType.VARCHAR, max_length=KEY_LENGTH)
+        return schema
+
+    def _passages_schema(self, splitter: str) -> tuple:
+        schema = self._searched_schema()
         schema.add_field("passage_id", DataType.VARCHAR, max_length=KEY_LENGTH)
         schema.add_field(
             "tokens",
@@ -417,11 +475,7 @@ class MilvusBackend:
         return schema, index
 
     def _units_schema(self, dim: int) -> tuple:
-        schema = MilvusClient.create_schema(auto_id=False)
-        schema.add_field("key", DataType.VARCHAR, is_primary=True, max_length=KEY_LENGTH)
-        schema.add_field("gen", DataType.INT64)
-        schema.add_field("doc_key", DataType.VARCHAR, max_length=KEY_LENGTH)
-        schema.add_field("document_id", DataType.VARCHAR, max_length=KEY_LENGTH)
+        schema = self._searched_schema()
         schema.add_field("unit", DataType.INT64)
         schema.add_field("passage_id", DataType.VARCHAR, max_length=KEY_LENGTH)
         schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)

@@ -77,7 +77,7 @@ def build_generation(
     publish: Publish = publish,
 ) -> Path:
     """Write a new generation holding exactly `documents` and make it live by `publish` (the data
-    folder's CURRENT, or a shared engine's). Caller holds writer_lock. Documents of `previous` are
+    folder's CURRENT, or a shared engine's) within the backend's `writing`. Documents of `previous` are
     passed as it holds them (without passages); what it computed spares the work on them.
 
     Raises IndexBuildError, having removed what it wrote, when the documents do not make a
