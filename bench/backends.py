@@ -7,7 +7,8 @@ beside the files backend's folder ($DJKB_CACHE/bench-<name>-milvus; the files ba
 copied there first, so nothing is embedded twice), then answers the dev and unanswerable questions on
 both. Without --folds with the shipped models (the figures are training figures where those models
 were fitted on these questions: the backends' difference is the point here); with --folds k each
-backend's held-out figures. Latency is in-process: `Searcher.search` and `answer` per dev question,
+backend's held-out figures, its two knowledge bases fitted together in each fold as bench/fit.py does.
+Latency is in-process: `Searcher.search` and `answer` per dev question,
 warm, one at a time.
 """
 
@@ -68,23 +69,25 @@ def main() -> None:
     args = parser.parse_args()
     sets = unanswerable()
     flat = [q for qs in sets.values() for q in qs]
-    rows = []
-    for files in benches():
+    by_backend: dict[str, list[Bench]] = {"files": benches(), "milvus": []}
+    for files in by_backend["files"]:
         milvus, took = milvus_bench(files.name)
         print(f"{files.name}: ingested into Milvus in {took:.0f} s (embeddings from the files' cache)")
-        for backend, bench in (("files", files), ("milvus", milvus)):
-            if args.folds:
-                found = cross_validate([bench], flat, args.folds)
-            else:
-                found = shipped_outcomes([bench], flat)
+        by_backend["milvus"].append(milvus)
+    rows = []
+    for backend, chosen in by_backend.items():
+        # Both knowledge bases fitted together in each fold, as bench/fit.py fits the shipped models.
+        found = cross_validate(chosen, flat, args.folds) if args.folds else shipped_outcomes(chosen, flat)
+        for bench in chosen:
             table = report(bench, sets, found[bench.name])
             queries = [q.query for q in bench.questions]
             search = latency(lambda q, s=bench.searcher: s.search(q), queries)
             ask = latency(lambda q, s=bench.searcher: answer(s, q), queries)
             refused = [table[f"refused:{name}"]["refused"] for name in sets]
             rows.append(
-                [files.name, backend, *(table["all"][key] for _, key in FIGURES), *refused, *search, *ask]
+                [bench.name, backend, *(table["all"][key] for _, key in FIGURES), *refused, *search, *ask]
             )
+    rows.sort(key=lambda row: (row[0] != "core", row[1]))
     names = [label for label, _ in FIGURES] + [f"refused {name}" for name in sets]
     print("| kb | backend | " + " | ".join(names) + " | search p50/p95 ms | ask p50/p95 ms |")
     print("|---" * (len(names) + 4) + "|")
