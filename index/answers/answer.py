@@ -28,15 +28,17 @@ from index.retrieval.kinds import fit, has_number
 from index.retrieval.query import Query
 from index.retrieval.search import Issued, Searcher
 from index.storage.generations import data_dir_of, embedding_cache_path
+from ingest.outline import parse_number
 
 NO_BASIS = "知识库中未找到相关依据。"
 MAX_QUOTES = 3
-# Another document's sentence is cited too when the quote model prefers the best one over it by less
-# than 3 to 1 (a plan and a regulation may both answer); the model's scores are log-odds of preference.
+# Another document's sentence is cited too when the ranker finds its passage at least a third as likely
+# to answer as the first quote's: the listwise ranker's scores are log-probabilities (see its fitting).
 SECOND_GAP = math.log(3)
 QUOTE_FEATURES = ("share", "phrase", "cosine", "rank", "passage", "kind", "length", "list", "pair", "lead")
 ABSTAIN_FEATURES = (
     "known",
+    "known_pairs",
     "best_cosine",
     "quote_cosine",
     "quote_share",
@@ -58,10 +60,17 @@ _ITEM = re.compile(
     r"[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、]|[一二三四五六七八九十]是|"
     r"其[一二三四五六七八九十]|第[一二三四五六七八九十]+[，、]"
 )
+# The number of a numbered item, by its style: 一是 二是 …, 其一, 第一，, （一）, 一、, 1.
+_NUMBERED = re.compile(
+    r"(?P<shi>[一二三四五六七八九十]+)是|其(?P<qi>[一二三四五六七八九十]+)|第(?P<di>[一二三四五六七八九十]+)[，、]|"
+    r"[（(](?P<paren>[一二三四五六七八九十]+|\d+)[）)]|(?P<dun>[一二三四五六七八九十]+)、|(?P<arabic>\d+)[.．、]"
+)
+MAX_EXPLAINED = 500  # characters of a list whose items are explained by sentences of their own
 _ANNOUNCES = re.compile(r"下列|如下|以下|包括")  # a sentence announcing a list, even without ：
 _OPENS_LIST = ("：", "；")  # a lead-in ends in ：, an inline list item in ；
 SENTENCE, LIST, PAIR = "sentence", "list", "pair"
 MAX_PAIR = 200  # characters of two adjacent sentences quoted together
+MAX_PARAGRAPH = 350
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,19 +156,20 @@ def gather(
 
 
 def _choose(evidence: Evidence) -> list[QuoteCandidate]:
-    """The best quote, and the best of each other document that the model ranks nearly as high and that
-    is as much the kind of sentence asked for."""
+    """The best quote, and the best of each other document whose passage the ranker ranks nearly as
+    high and that is as much the kind of sentence asked for."""
     order = np.argsort(-evidence.quote_scores, kind="stable")
     best = evidence.quotes[order[0]]
     chosen = [best]
     for i in order[1:]:
         c = evidence.quotes[i]
-        if (
-            len(chosen) == MAX_QUOTES
-            or evidence.quote_scores[i] < evidence.quote_scores[order[0]] - SECOND_GAP
-        ):
+        if len(chosen) == MAX_QUOTES:
             break
-        if c.fit >= best.fit and all(c.hit.passage.document_id != o.hit.passage.document_id for o in chosen):
+        if (
+            c.hit.score >= best.hit.score - SECOND_GAP
+            and c.fit >= best.fit
+            and all(c.hit.passage.document_id != o.hit.passage.document_id for o in chosen)
+        ):
             chosen.append(c)
     return chosen
 
@@ -201,6 +211,7 @@ def question_features(
     chunks = _CHUNK.findall(query.text.lower())
     return {
         "known": query.known,
+        "known_pairs": query.known_pairs,
         "best_cosine": max(c.cosine for c in quotes),
         "quote_cosine": best.cosine,
         "quote_share": query.share(_lead(best).lower()),
@@ -240,7 +251,7 @@ def _candidates(searcher: Searcher, query: Query, hits: list[Hit]) -> list[Quote
                 start = label.end()
             cosine = cosines[offset + first]
             if shape == PAIR:  # both sentences must be about the question, not only one of them
-                cosine = (cosine + cosines[offset + last]) / 2
+                cosine = float(np.mean(cosines[offset + first : offset + last + 1]))
             found.append(
                 QuoteCandidate(
                     hit,
@@ -274,6 +285,13 @@ def _groups(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str
             groups.append((i, i, SENTENCE))
             if i + 1 < len(spans) and spans[i + 1][1] - start <= MAX_PAIR:
                 groups.append((i, i + 1, PAIR))
+    # A short paragraph of three sentences or more, whole (a chronicle's entry for one date).
+    first = 0
+    for i in range(len(spans)):
+        if i + 1 == len(spans) or "\n" in text[spans[i][1] : spans[i + 1][0] + 1]:
+            if i - first >= 2 and spans[i][1] - spans[first][0] <= MAX_PARAGRAPH:
+                groups.append((first, i, PAIR))
+            first = i + 1
     return groups
 
 
@@ -283,12 +301,54 @@ def _items_end(text: str, spans: list[tuple[int, int]], i: int, leads: bool) -> 
         not leads and not (i + 1 < len(spans) and _ITEM.match(text, spans[i + 1][0]))
     ):
         return i  # an item leads into no list of its own (its list starts with the lead-in before it)
+    if _explains(text, spans, i):
+        return i
     last = i
     while last + 1 < len(spans) and (
         _ITEM.match(text, spans[last + 1][0]) or text[spans[last][0] : spans[last][1]].endswith(_OPENS_LIST)
     ):
         last += 1
+    return _explained_end(text, spans, spans[i][0], last)
+
+
+def _explains(text: str, spans: list[tuple[int, int]], i: int) -> bool:
+    """Whether sentence i explains the numbered item before it, the next sentence being the item numbered
+    after that one (一是…。[i]。二是…): i leads into no list, it stands inside one."""
+    if i + 1 == len(spans) or (following := _number(text, spans[i + 1][0])) is None:
+        return False
+    preceding = next((n for k in range(i - 1, -1, -1) if (n := _number(text, spans[k][0])) is not None), None)
+    return preceding == (following[0], following[1] - 1)
+
+
+def _explained_end(text: str, spans: list[tuple[int, int]], start: int, last: int) -> int:
+    """Where a list ends whose items are explained by sentences of their own (…运用好。一是…。红色资源是…。
+    二是…。): past the explanations, at the item numbered next after the list's last one, for as long as
+    one follows (an item of the same style numbered otherwise starts another list)."""
+    number = _number(text, spans[last][0])
+    if number is None:
+        return last
+    style, n = number
+    for j in range(last + 1, len(spans)):
+        if spans[j][1] - start > MAX_EXPLAINED:
+            break
+        found = next(filter(None, (_number(text, at) for at in _starts(text, *spans[j]))), None)
+        if found is not None and found[0] == style:
+            if found[1] != n + 1:
+                break
+            last, n = j, n + 1
     return last
+
+
+def _starts(text: str, start: int, end: int) -> list[int]:
+    """Where the sentences of a span start (a short one is joined to the next: 要统筹好。二是…)."""
+    return [start] + [at + 1 for at in range(start, end - 1) if text[at] in "。！？"]
+
+
+def _number(text: str, at: int) -> tuple[str, int] | None:
+    """(style, number) of the numbered item starting at `at`, None when none does."""
+    if (match := _NUMBERED.match(text, at)) is None or match.lastgroup is None:
+        return None
+    return match.lastgroup, parse_number(match.group(match.lastgroup))
 
 
 def _sentence_cosines(searcher: Searcher, query: Query, sentences: list[str]) -> np.ndarray:

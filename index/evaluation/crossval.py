@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.answers.answer import ABSTAIN_FEATURES, QUOTE_FEATURES, answer, gather, question_features
-from index.evaluation.fitting import HARD_NEGATIVES, fit_decision, fit_pairwise
+from index.evaluation.fitting import fit_decision, fit_listwise, fit_pairwise
 from index.evaluation.metrics import Question, evaluate, satisfies, score_answers
 from index.fitted.linear import Models
 from index.model import Answer, Hit
@@ -56,11 +56,8 @@ class Fitter:
 
     def fit(self, keep: set[str], note: str) -> Models:
         """Models fitted on the questions (answerable or not) whose IDs are in `keep`."""
-        ranker = fit_pairwise(
-            [g for (_, qid), g in self._groups.items() if qid in keep],
-            FEATURES,
-            f"ranker: {note}",
-            hard=HARD_NEGATIVES,
+        ranker = fit_listwise(
+            [g for (_, qid), g in self._groups.items() if qid in keep], FEATURES, f"ranker: {note}"
         )
         shipped = Models.shipped()  # a stand-in for the models not fitted yet
         draft = Models(ranker, shipped.quotes.over(QUOTE_FEATURES), shipped.abstain.over(ABSTAIN_FEATURES))

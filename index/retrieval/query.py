@@ -35,6 +35,9 @@ class Query:
     known: float
     phrases: dict[str, float]  # adjacent key words as typed (参加组织生活) -> their summed weight
     bigrams: dict[str, float]  # the topic's character pairs -> how often they occur in it
+    # Share of those pairs the corpus holds anywhere: `known` below the words, where the dictionary
+    # splits a question's word into characters the corpus knows (年假 → 年 假).
+    known_pairs: float
     vector: np.ndarray | None = None  # the question's embedding; None where no dense score is needed
     # The sentence units nearest the embedding (rows, cosines; best first), searched once for the
     # dense scores and the abstention's lift alike.
@@ -130,11 +133,13 @@ class Presence:
 def parse(
     text: str,
     body: Bm25,
+    pairs: Bm25,
     embed: Callable[[str], np.ndarray] | None = None,
     nearest: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> Query:
     """Weight each term by its idf in `body` (BM25's formula); a word the corpus never uses gets the
-    highest idf, so a question about something else keeps most of its weight unmatched. `embed` and
+    highest idf, so a question about something else keeps most of its weight unmatched. `pairs` is the
+    character-pair field the corpus' pairs are looked up in. `embed` and
     `nearest` (both or neither) give the embedding and its nearest units."""
     about = topic(text)
     terms = query_terms(about)
@@ -153,6 +158,7 @@ def parse(
         a + b: weights.get(a, 0.0) + weights.get(b, 0.0) for a, b in pairwise(words) if a + b in about.lower()
     }
     vector = embed(text) if embed is not None else None
+    topic_pairs = Counter(bigrams(about))
     return Query(
         text,
         want(text),
@@ -164,7 +170,8 @@ def parse(
         weights,
         known / total if total else 0.0,
         phrases,
-        dict(Counter(bigrams(about))),
+        dict(topic_pairs),
+        sum(p in pairs.vocab for p in topic_pairs) / len(topic_pairs) if topic_pairs else 0.0,
         vector,
         nearest(vector) if vector is not None and nearest is not None else None,
     )

@@ -147,9 +147,13 @@ class Searcher:
     def parse(self, text: str, *, dense: bool = True) -> Query:
         """The query every retriever, the highlighter and the answerer read; embedded when `dense`."""
         if not dense:
-            return parse(text, self.body)
+            return parse(text, self.body, self.chars)
         return parse(
-            text, self.body, self.embedder.embed_query, lambda v: self.source.nearest(v, DENSE_CANDIDATES)
+            text,
+            self.body,
+            self.chars,
+            self.embedder.embed_query,
+            lambda v: self.source.nearest(v, DENSE_CANDIDATES),
         )
 
     # --- retrievers: each returns a score per passage row (higher is better, 0 = no match) ---
