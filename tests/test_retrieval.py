@@ -77,3 +77,11 @@ def test_a_quiz_fragment_finds_its_slogan(any_library):
 def test_the_charter_is_found_by_its_short_name(any_library):
     hits = any_library.searcher().search("党章里关于党徽的规定", top_k=3)
     assert hits[0].document_title == "中国共产党章程"
+
+
+def test_a_word_split_into_characters_the_corpus_knows_still_counts_as_unknown(library):
+    searcher = library.searcher()
+    leave = searcher.parse("公司年假怎么休", dense=False)  # 年假 → 年 假, each known to the corpus
+    theme_day = searcher.parse("主题党日要包括哪些内容？", dense=False)
+    assert leave.known_pairs < 0.3 < leave.known
+    assert theme_day.known_pairs > 0.7
