@@ -70,7 +70,7 @@ _ANNOUNCES = re.compile(r"下列|如下|以下|包括")  # a sentence announcing
 _OPENS_LIST = ("：", "；")  # a lead-in ends in ：, an inline list item in ；
 SENTENCE, LIST, PAIR = "sentence", "list", "pair"
 MAX_PAIR = 200  # characters of two adjacent sentences quoted together
-MAX_PARAGRAPH = 350
+MAX_PARAGRAPH = 350  # characters of a paragraph of three sentences or more quoted whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +81,7 @@ class QuoteCandidate:
     end: int
     cosine: float  # of its (lead-in) sentence with the question; the mean of a pair's two
     fit: float  # is it the kind of sentence the question wants (index.retrieval.kinds.fit)
-    shape: str  # SENTENCE, LIST (a lead-in with its items) or PAIR (two adjacent sentences)
+    shape: str  # SENTENCE, LIST (a lead-in with its items) or PAIR (two adjacent sentences, a paragraph)
     about_end: int  # end of what the quote is about: the lead-in of a list, else the whole quote
     first: int  # index of its first sentence in the passage
 
@@ -271,8 +271,9 @@ def _candidates(searcher: Searcher, query: Query, hits: list[Hit]) -> list[Quote
 
 def _groups(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     """(first, last, shape) sentence indices of each candidate quote: a sentence; a lead-in with the list
-    items that follow it (…的手续是：A；B；C。, …原则：（一）…（二）…, …运用好。一是…二是…); or two
-    adjacent sentences (an event and its outcome). A lead-in never stands alone: 「手续是：A；」 without
+    items that follow it (…的手续是：A；B；C。, …原则：（一）…（二）…, …运用好。一是…二是…); two
+    adjacent sentences (an event and its outcome); or a short paragraph of three sentences or more whole
+    (a chronicle's entry for one date). A lead-in never stands alone: 「手续是：A；」 without
     B and C would misquote the rule (its items may be in the next part of a split article)."""
     groups = []
     for i, (start, end) in enumerate(spans):
@@ -288,7 +289,7 @@ def _groups(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str
     # A short paragraph of three sentences or more, whole (a chronicle's entry for one date).
     first = 0
     for i in range(len(spans)):
-        if i + 1 == len(spans) or "\n" in text[spans[i][1] : spans[i + 1][0] + 1]:
+        if i + 1 == len(spans) or "\n" in text[spans[i][1] : spans[i + 1][0]]:
             if i - first >= 2 and spans[i][1] - spans[first][0] <= MAX_PARAGRAPH:
                 groups.append((first, i, PAIR))
             first = i + 1
