@@ -70,7 +70,7 @@ _ANNOUNCES = re.compile(r"下列|如下|以下|包括")  # a sentence announcing
 _OPENS_LIST = ("：", "；")  # a lead-in ends in ：, an inline list item in ；
 SENTENCE, LIST, PAIR = "sentence", "list", "pair"
 MAX_PAIR = 200  # characters of two adjacent sentences quoted together
-MAX_PARAGRAPH = 350  # characters of a paragraph of three sentences or more quoted whole
+MAX_PARAGRAPH = 450  # characters of a paragraph of three sentences or more quoted whole
 
 
 @dataclass(frozen=True, slots=True)
