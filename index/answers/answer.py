@@ -55,12 +55,7 @@ LIFT_UNITS = 50  # the best sentence's cosine is measured against the mean of th
 _CHUNK = re.compile(r"[^\s，,。？?！!、；;：:]{2,}")  # the parts of a query typed apart (自重 自省 自警)
 
 _LABEL = re.compile(r"第[一二三四五六七八九十百千零〇\d]+条\s*")  # the citation already names the article
-# An item of a list: （一） 1. 一、 一是 其一 第一，
-_ITEM = re.compile(
-    r"[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、]|[一二三四五六七八九十]是|"
-    r"其[一二三四五六七八九十]|第[一二三四五六七八九十]+[，、]"
-)
-# The number of a numbered item, by its style: 一是 二是 …, 其一, 第一，, （一）, 一、, 1.
+# An item of a list, with its style and number: 一是 二是 …, 其一, 第一，, （一） (1), 一、, 1.
 _NUMBERED = re.compile(
     r"(?P<shi>[一二三四五六七八九十]+)是|其(?P<qi>[一二三四五六七八九十]+)|第(?P<di>[一二三四五六七八九十]+)[，、]|"
     r"[（(](?P<paren>[一二三四五六七八九十]+|\d+)[）)]|(?P<dun>[一二三四五六七八九十]+)、|(?P<arabic>\d+)[.．、]"
@@ -276,10 +271,11 @@ def _groups(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str
     (a chronicle's entry for one date). A lead-in never stands alone: 「手续是：A；」 without
     B and C would misquote the rule (its items may be in the next part of a split article)."""
     groups = []
+    numbers = [_number(text, start) for start, _ in spans]  # each sentence's item number, if it is one
     for i, (start, end) in enumerate(spans):
         sentence = text[start:end]
         leads = sentence.endswith(_OPENS_LIST) and ("：" in sentence or bool(_ANNOUNCES.search(sentence)))
-        last = _items_end(text, spans, i, leads)
+        last = _items_end(text, spans, numbers, i, leads)
         if last > i:
             groups.append((i, last, LIST))
         elif not leads:
@@ -296,41 +292,41 @@ def _groups(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, str
     return groups
 
 
-def _items_end(text: str, spans: list[tuple[int, int]], i: int, leads: bool) -> int:
+Numbers = list[tuple[str, int] | None]  # per sentence: (style, number) of the list item it is, if any
+
+
+def _items_end(text: str, spans: list[tuple[int, int]], numbers: Numbers, i: int, leads: bool) -> int:
     """The last sentence of the list that sentence i leads into (i itself when it leads into none)."""
-    if _ITEM.match(text, spans[i][0]) or (
-        not leads and not (i + 1 < len(spans) and _ITEM.match(text, spans[i + 1][0]))
-    ):
+    if numbers[i] or (not leads and not (i + 1 < len(spans) and numbers[i + 1])):
         return i  # an item leads into no list of its own (its list starts with the lead-in before it)
-    if _explains(text, spans, i):
+    if _explains(numbers, i):
         return i
     last = i
     while last + 1 < len(spans) and (
-        _ITEM.match(text, spans[last + 1][0]) or text[spans[last][0] : spans[last][1]].endswith(_OPENS_LIST)
+        numbers[last + 1] or text[spans[last][0] : spans[last][1]].endswith(_OPENS_LIST)
     ):
         last += 1
-    return _explained_end(text, spans, spans[i][0], last)
+    return _explained_end(text, spans, numbers, i, last)
 
 
-def _explains(text: str, spans: list[tuple[int, int]], i: int) -> bool:
+def _explains(numbers: Numbers, i: int) -> bool:
     """Whether sentence i explains the numbered item before it, the next sentence being the item numbered
     after that one (一是…。[i]。二是…): i leads into no list, it stands inside one."""
-    if i + 1 == len(spans) or (following := _number(text, spans[i + 1][0])) is None:
-        return False
-    preceding = next((n for k in range(i - 1, -1, -1) if (n := _number(text, spans[k][0])) is not None), None)
-    return preceding == (following[0], following[1] - 1)
+    following = numbers[i + 1] if i + 1 < len(numbers) else None
+    preceding = next((n for n in reversed(numbers[:i]) if n), None)
+    return following is not None and preceding == (following[0], following[1] - 1)
 
 
-def _explained_end(text: str, spans: list[tuple[int, int]], start: int, last: int) -> int:
+def _explained_end(text: str, spans: list[tuple[int, int]], numbers: Numbers, lead: int, last: int) -> int:
     """Where a list ends whose items are explained by sentences of their own (…运用好。一是…。红色资源是…。
     二是…。): past the explanations, at the item numbered next after the list's last one, for as long as
-    one follows (an item of the same style numbered otherwise starts another list)."""
-    number = _number(text, spans[last][0])
-    if number is None:
+    one follows (an item of the same style numbered otherwise starts another list). `lead` is the list's
+    lead-in, `last` the end of its run of adjacent items."""
+    if numbers[last] is None:
         return last
-    style, n = number
+    style, n = numbers[last]
     for j in range(last + 1, len(spans)):
-        if spans[j][1] - start > MAX_EXPLAINED:
+        if spans[j][1] - spans[lead][0] > MAX_EXPLAINED:
             break
         found = next(filter(None, (_number(text, at) for at in _starts(text, *spans[j]))), None)
         if found is not None and found[0] == style:

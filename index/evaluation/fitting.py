@@ -67,6 +67,8 @@ def fit_listwise(
         return total / n + 0.5 * penalty * float(w @ w), grad / n + penalty * w
 
     fitted = minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B")
+    if not fitted.success:  # weights short of the optimum would ship silently
+        raise RuntimeError(f"listwise ranker fit did not converge: {fitted.message}")
     coef = fitted.x / scale
     return LinearModel(tuple(names), tuple(float(c) for c in coef), 0.0, 0.0, note)
 
