@@ -100,6 +100,22 @@ def test_the_question_word_picks_the_sentence(any_library, question, expected):
     assert a.answered and expected in a.citations[0].quote, a.text
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("受了撤职处分几年内不能再当同级别的干部", "二年内"),
+        ("受了党纪处分不服，最晚得在多少天之内提申诉？", None),  # the rules state months, not days
+        ("我每月到手八千来块，党费按百分之几交？", None),  # no percentage stated anywhere
+    ],
+)
+def test_a_number_asked_in_one_unit_is_answered_in_that_unit_or_not_at_all(any_library, question, expected):
+    a = answer(any_library.searcher(), question)
+    if expected is None:
+        assert not a.answered, a.text
+    else:
+        assert a.answered and expected in a.citations[0].quote, a.text
+
+
 def test_ask_over_http(client):
     body = client.post("/ask", json={"question": "党组能不能审批预备党员"}).json()
     assert body["answered"] is True

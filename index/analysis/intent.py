@@ -41,17 +41,40 @@ def want(question: str) -> Want:
     return Want.LIST if query_count(question) is not None else kind
 
 
-_PERIODS = ("年", "个月", "月", "日", "天", "周", "小时")
-# 几年 / 多少天 / 几次: the unit a number in the answer carries.
-_ASKED_UNIT = re.compile(r"(?:几|多少)(个月|个?工作日|年|月|天|日|周|次|名|人|届|岁|倍|小时|元|条|项|种)")
+_PERIODS = ("年", "个月", "月", "日", "天", "周", "小时", "届")  # 一届任期内 is a period too
+# 几年 / 多少天 / 几次 / 百分之几: the unit a number in the answer carries.
+_ASKED_UNIT = re.compile(
+    r"(?:几|多少)(个月|个?工作日|年|月|天|日|周|次|名|人|届|岁|倍|小时|元|条|项|种|篇)|"
+    r"(?P<percent>百分之(?:几|多少)|(?:几|多少)(?:%|％)|几成|比例[^，,。？?]{0,4}(?:多少|几))"
+)
+# The wordings of one unit: 多少天 is answered in 日 as often as in 天, 几个月 in 月. A year is not
+# answered in months: 「几年党龄」 is not answered by a sentence on 三个月.
+_WORDINGS = {
+    "天": ("天", "日"),
+    "日": ("日", "天"),
+    "工作日": ("工作日", "日", "天"),
+    "个月": ("个月", "月"),
+    "月": ("月", "个月"),
+    "周": ("周", "星期"),
+    "人": ("人", "名"),
+    "名": ("名", "人"),
+}
+PERCENT = "%"  # the unit of 百分之几: 8%, 百分之八, 八成
 
 
 def asked_units(question: str) -> tuple[str, ...]:
-    """The units a number answering the question carries: 几年 → 年, 多久 / 多长时间 → any period."""
-    if match := _ASKED_UNIT.search(question):
-        unit = match.group(1)
-        return _PERIODS if unit in _PERIODS else (unit,)
-    return _PERIODS if re.search(r"多久|多长时间", question) else ()
+    """The units a number answering the question carries: 几年 → 年, 多少天 → 天 or 日, 百分之几 → %,
+    多少条、多少项 → 条 or 项, 多久 / 多长时间 → any period."""
+    units: list[str] = []
+    for match in _ASKED_UNIT.finditer(question):
+        if match.group("percent"):
+            units.append(PERCENT)
+        else:
+            unit = match.group(1).removeprefix("个") if match.group(1) != "个月" else "个月"
+            units.extend(_WORDINGS.get(unit, (unit,)))
+    if not units and re.search(r"多久|多长时间", question):
+        return _PERIODS
+    return tuple(dict.fromkeys(units))
 
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.analysis.intent import Want, unknown_regulations
+from index.analysis.intent import unknown_regulations
 from index.analysis.units import sentence_spans
 from index.embedding.embed_cache import EmbeddingCache
 from index.fitted.linear import Models
 from index.model import Answer, Citation, Hit
-from index.retrieval.kinds import fit, has_number
+from index.retrieval.kinds import fit, states_asked
 from index.retrieval.query import Query
 from index.retrieval.search import Issued, Searcher
 from index.storage.generations import data_dir_of, embedding_cache_path
@@ -48,8 +48,6 @@ ABSTAIN_FEATURES = (
     "top_verbatim",
     "margin",
     "lift",
-    "no_number",
-    "unknown_regulation",
 )
 LIFT_UNITS = 50  # the best sentence's cosine is measured against the mean of this many nearest ones
 _CHUNK = re.compile(r"[^\s，,。？?！!、；;：:]{2,}")  # the parts of a query typed apart (自重 自省 自警)
@@ -96,6 +94,7 @@ class Evidence:
     question_features: dict[str, float]  # ABSTAIN_FEATURES, given the best quote of `quote_scores`
     quote_scores: np.ndarray
     unknown_regulation: bool  # the question names a regulation the knowledge base does not hold
+    ruled_out: bool  # refused whatever the fitted decision says (`ruled_out`)
     # How far the closest sentence stands out of the nearest ones: a question the documents answer has
     # a peak, another a plateau. Unlike the cosine itself, this does not rise with the library's size.
     lift: float
@@ -113,7 +112,11 @@ def answer(
     the documents answered from, as in `Searcher.search`."""
     models = models or Models.shipped()
     evidence = gather(searcher, question, top_k, documents, models, issued=issued)
-    if not evidence.quotes or models.abstain.score(evidence.question_features) < models.abstain.threshold:
+    if (
+        not evidence.quotes
+        or evidence.ruled_out
+        or models.abstain.score(evidence.question_features) < models.abstain.threshold
+    ):
         return abstention(question, tuple(evidence.hits))
     chosen = _choose(evidence)
     citations = tuple(
@@ -146,8 +149,9 @@ def gather(
     unknown = bool(unknown_regulations(question, list(searcher.titles.values())))
     nearest = searcher.unit_cosines(query, LIFT_UNITS)
     lift = float(nearest[0] - nearest.mean()) if len(nearest) else 0.0
-    asked = question_features(query, hits, quotes, scores, unknown_regulation=unknown, lift=lift)
-    return Evidence(query, hits, quotes, features, asked, scores, unknown, lift)
+    asked = question_features(query, hits, quotes, scores, lift=lift)
+    out = ruled_out(query, quotes, scores, unknown_regulation=unknown)
+    return Evidence(query, hits, quotes, features, asked, scores, unknown, out, lift)
 
 
 def _choose(evidence: Evidence) -> list[QuoteCandidate]:
@@ -195,7 +199,6 @@ def question_features(
     quotes: list[QuoteCandidate],
     scores: np.ndarray,
     *,
-    unknown_regulation: bool,
     lift: float,
 ) -> dict[str, float]:
     if not quotes:
@@ -216,10 +219,19 @@ def question_features(
         "top_verbatim": sum(c in top for c in chunks) / len(chunks) if chunks else 0.0,
         "margin": hits[0].score - hits[1].score if len(hits) > 1 else 1.0,
         "lift": lift,
-        # A question asking how many or how long, whose best quote states no number, is not answered.
-        "no_number": float(query.want in (Want.QUANTITY, Want.TIME) and not has_number(_lead(best))),
-        "unknown_regulation": float(unknown_regulation),
     }
+
+
+def ruled_out(
+    query: Query, quotes: list[QuoteCandidate], scores: np.ndarray, *, unknown_regulation: bool
+) -> bool:
+    """Refused, however close the sentences come: the question names a regulation the knowledge base
+    does not hold (问责条例 is not answered from the 纪律处分条例), or asks how many or how long and
+    the best quote states no number in the unit asked (多少天 is not answered with 六个月). The fitted
+    decision is for the questions these checks leave open, and is fitted on those alone."""
+    if unknown_regulation:
+        return True
+    return bool(quotes) and not states_asked(query, _lead(quotes[int(np.argmax(scores))]))
 
 
 def _lead(c: QuoteCandidate) -> str:

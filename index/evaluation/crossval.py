@@ -15,7 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.answers.answer import ABSTAIN_FEATURES, QUOTE_FEATURES, answer, gather, question_features
+from index.answers.answer import (
+    ABSTAIN_FEATURES,
+    QUOTE_FEATURES,
+    answer,
+    gather,
+    question_features,
+    ruled_out,
+)
 from index.evaluation.fitting import fit_decision, fit_listwise, fit_pairwise
 from index.evaluation.metrics import Question, evaluate, satisfies, score_answers
 from index.fitted.linear import Models
@@ -75,18 +82,10 @@ class Fitter:
         quotes = fit_pairwise(quote_groups, QUOTE_FEATURES, f"quotes: {note}")
         rows, labels = [], []
         for ev, answerable in evidence:
-            if ev.quotes:
-                scores = quotes.score(ev.quote_features)
-                rows.append(
-                    question_features(
-                        ev.query,
-                        ev.hits,
-                        ev.quotes,
-                        scores,
-                        unknown_regulation=ev.unknown_regulation,
-                        lift=ev.lift,
-                    )
-                )
+            scores = quotes.score(ev.quote_features) if ev.quotes else np.zeros(0)
+            out = ruled_out(ev.query, ev.quotes, scores, unknown_regulation=ev.unknown_regulation)
+            if ev.quotes and not out:
+                rows.append(question_features(ev.query, ev.hits, ev.quotes, scores, lift=ev.lift))
                 labels.append(answerable)
         abstain = fit_decision(rows, labels, ABSTAIN_FEATURES, f"abstain: {note}")
         return Models(ranker, quotes, abstain)

@@ -10,12 +10,12 @@ import re
 from functools import cache, lru_cache
 
 from index.analysis.enumerations import enumeration_match, enumerations
-from index.analysis.intent import Want
+from index.analysis.intent import PERCENT, Want
 from index.retrieval.query import Query
 
-# A count or a period: 3年, 一至两名, 六个月, 每年, 1次.
+# A count, a period or a share: 3年, 一至两名, 六个月, 每年, 1次, 三分之二.
 _NUMBER = re.compile(
-    r"\d|[一二两三四五六七八九十百半]+(?:年|个|月|日|天|周|次|名|人|届|倍|至)|每(?:年|月|季度|半年|周|届)"
+    r"\d|[一二两三四五六七八九十百半]+(?:年|个|月|日|天|周|次|名|人|届|倍|至)|每(?:年|月|季度|半年|周|届)|分之|半数"
 )
 # A point in time: 自通过之日起, 预备期满, 在作出决定之前.
 _WHEN = re.compile(r"之日|之时|期满|届满|[以之]前|[以之]后")
@@ -59,6 +59,16 @@ def has_number(text: str) -> bool:
     return _has_cue(_NUMBER, text)
 
 
+def states_asked(question: Query, text: str) -> bool:
+    """Whether `text` says what a quantity or time question asks for: a number in the unit asked (几年
+    is not answered by 三个月), any number where no unit is asked, or a point in time (自通过之日起).
+    Any text says what another question asks for."""
+    if question.want not in (Want.QUANTITY, Want.TIME):
+        return True
+    number = _number_in(question.units, text) if question.units else has_number(text)
+    return number or (question.want is Want.TIME and _has_cue(_WHEN, text))
+
+
 @lru_cache(maxsize=1 << 14)
 def _has_cue(cue: re.Pattern[str], text: str) -> bool:
     """Whether `text` holds the cue. Remembered: the same passages are candidates of query after query,
@@ -70,12 +80,24 @@ def _number_in(units: tuple[str, ...], text: str) -> bool:
     return bool(units) and _with_unit(units).search(text) is not None
 
 
+_AMOUNT = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千半]+)(?:多|余)?[万亿]?(?:多|余)?"  # 43, 5.5万, 300多
+
+
+# A share of a body's members: 三分之二以上, 半数, 过半数 (how many must agree).
+_PROPORTION = r"[一二三四五六七八九十]+分之[一二三四五六七八九十]+|半数"
+
+
 @cache
 def _with_unit(units: tuple[str, ...]) -> re.Pattern[str]:
-    """A number in one of `units` (二年, 3个月) or a recurrence of one (每年, 每半年); compiled once per
-    unit set, not per candidate sentence."""
+    """A number in one of `units` (二年, 3个月, 5.5万人, 八成 or 百分之八 for %, 三分之二 for 人) or a
+    recurrence of one (每年, 每半年); compiled once per unit set, not per candidate sentence."""
     unit = "|".join(map(re.escape, units))
-    return re.compile(rf"(?:\d+|[一二两三四五六七八九十百千半]+)\s*(?:{unit})|每(?:{unit}|季度|半年)")
+    forms = [rf"{_AMOUNT}\s*(?:{unit})", rf"每(?:{unit}|季度|半年)"]
+    if PERCENT in units:
+        forms.append(rf"{_AMOUNT}\s*[％成]|百分之|{_PROPORTION}")
+    if "人" in units:
+        forms.append(_PROPORTION)
+    return re.compile("|".join(forms))
 
 
 def _lists_the_topic(words: tuple[str, ...], text: str) -> bool:
