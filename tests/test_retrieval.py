@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
+from index.analysis.enumerations import enumerations
+from index.analysis.intent import Want
 from index.evaluation.metrics import load_questions
 
 # Acceptance thresholds on ../shared/eval/dev30.jsonl (hybrid mode).
@@ -85,3 +87,28 @@ def test_a_word_split_into_characters_the_corpus_knows_still_counts_as_unknown(l
     theme_day = searcher.parse("主题党日要包括哪些内容？", dense=False)
     assert leave.known_pairs < 0.3 < leave.known
     assert theme_day.known_pairs > 0.7
+
+
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [
+        ("党的三大法宝是哪三个", 3),
+        ("澳门一国两制成功实践的四点经验", 4),
+        ("党的纪律处分有哪五种", 5),
+        ("一个人同时犯了好几种违纪错误怎么定处分", None),  # 一个人 counts nothing
+    ],
+)
+def test_a_count_asked_in_any_measure_word_asks_for_a_list_of_that_size(library, question, count):
+    query = library.searcher().parse(question, dense=False)
+    assert query.count == count
+    assert (query.want is Want.LIST) == (count is not None)
+
+
+def test_a_list_whose_last_item_is_joined_by_and_is_counted_whole(any_library):
+    hits = any_library.searcher().search("三会一课是哪三个会", top_k=1)
+    assert "党员大会、党小组会和上党课" in hits[0].passage.text
+    assert (3, "党") in enumerations("党员应当按期参加党员大会、党小组会和上党课")
+    assert (4, "始") in enumerations(
+        "可以获得四点重要经验：始终坚定“一国两制”制度自信；始终强化“一国两制”使命担当；"
+        "始终筑牢“一国两制”社会政治基础；始终维护“一国两制”和谐稳定。"
+    )

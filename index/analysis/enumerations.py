@@ -12,9 +12,16 @@ import re
 from collections.abc import Iterator
 
 _DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_COUNT = re.compile(r"([一两二三四五六七八九十]|\d{1,2})个")
-# Items: short runs of CJK characters (quotes allowed) separated by 、
-_RUN = re.compile(r"[“”\u4e00-\u9fff]{1,12}(?:、[“”\u4e00-\u9fff]{1,12})+")
+# A count asked for: 四个, 三大, 四点, 哪四种, 六项 (一个 counts nothing).
+_COUNT = re.compile(r"([两二三四五六七八九十]|\d{1,2})(?:个|大|点|项|种|条|类)")
+# Items: short runs of CJK characters (quotes allowed) separated by 、, or longer parallel clauses
+# separated by ； or ， (始终坚定…；始终强化…；始终筑牢…).
+_RUNS = (
+    ("、", re.compile(r"[“”\u4e00-\u9fff]{1,12}(?:、[“”\u4e00-\u9fff]{1,12})+")),
+    ("；", re.compile(r"[“”\u4e00-\u9fff]{2,24}(?:；[“”\u4e00-\u9fff]{2,24})+")),
+    ("，", re.compile(r"[“”\u4e00-\u9fff]{2,24}(?:，[“”\u4e00-\u9fff]{2,24})+")),
+)
+_LAST_JOINED = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:和|及|以及|与)(?=[\u4e00-\u9fff]{2})")
 MIN_ITEMS = 3  # two items joined by 、 are too common to signal a slogan
 MAX_ITEMS = 12
 
@@ -43,16 +50,20 @@ def _shared(items: list[str]) -> str:
 
 
 def runs(text: str) -> Iterator[list[tuple[int, int]]]:
-    """The item spans, quotes left out, of each run of short items joined by 、 in `text`. The first
-    item may carry the words leading into the run and the last the words after it."""
-    for match in _RUN.finditer(text):
-        spans, at = [], match.start()
-        for part in match.group(0).split("、"):
-            start, end = at + len(part) - len(part.lstrip("“”")), at + len(part.rstrip("“”"))
-            if start < end:
-                spans.append((start, end))
-            at += len(part) + 1
-        yield spans
+    """The item spans, quotes left out, of each run of items joined by 、 (or of clauses joined by ；
+    or ，) in `text`. The first item may carry the words leading into the run and the last the words
+    after it; a last item joined by 和 (党员大会、党小组会和上党课) is two."""
+    for separator, run in _RUNS:
+        for match in run.finditer(text):
+            spans, at = [], match.start()
+            for part in match.group(0).split(separator):
+                start, end = at + len(part) - len(part.lstrip("“”")), at + len(part.rstrip("“”"))
+                if start < end:
+                    spans.append((start, end))
+                at += len(part) + 1
+            if separator == "、" and spans and (joined := _LAST_JOINED.search(text, *spans[-1])):
+                spans[-1:] = [(spans[-1][0], joined.start()), (joined.end(), spans[-1][1])]
+            yield spans
 
 
 def enumerations(text: str) -> set[tuple[int, str]]:

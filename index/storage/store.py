@@ -40,8 +40,9 @@ CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT);
 """
 TABLES = ("documents", "passages", "units", "enumerations", "reprints", "shingles", "info")
 # What a generation holds beyond its rows: "2" adds the term counts file and the enumerations table,
-# which a generation is extended with (index.storage.build) rather than rebuilt.
-LAYOUT = "2"
+# which a generation is extended with (index.storage.build) rather than rebuilt; "3" finds enumerations
+# of clauses too (始终坚定…；始终强化…) and a last item joined by 和, so older tables are found afresh.
+LAYOUT = "3"
 REPRINTS_VERSION = "1"  # of index.storage.reprints' rules: a generation judged by others is not built on
 
 
@@ -228,7 +229,9 @@ class Store:
 
     def enumerations(self) -> list[tuple[str, int, str]] | None:
         """(passage ID, size, shared character) of each counted enumeration the build found; None for a
-        generation written before they were stored."""
+        generation written before they were stored, or found by older rules."""
+        if self.info("layout") != LAYOUT:
+            return None
         try:
             return self._db.execute("SELECT passage_id, size, shared FROM enumerations").fetchall()
         except sqlite3.OperationalError:
