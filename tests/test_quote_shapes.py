@@ -1,6 +1,6 @@
 """Quotes a study session can use whole: points explained by sentences of their own, quoted from the
-lead-in through the last point, and a chronicle's entry for one date. On three of the study column's
-saved pages, with the real model."""
+lead-in through the last point, a chronicle's entry for one date, and the slogan a counted question
+asks for. On four of the study column's saved pages, with the real model."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from index.answers.answer import LIST, answer, gather
 from index.fitted.linear import Models
 from index.knowledge_base import KnowledgeBase
 
-PAGES = ("14106.html", "14125.html", "14141.html")  # 红色资源 speech; 党史上的今天 of two dates
+# 红色资源 speech; 党史上的今天 of two dates; a week's study of the 不忘初心、牢记使命 theme education
+PAGES = ("14106.html", "14125.html", "14141.html", "10265.html")
 RED_RESOURCES = "红色资源怎样保护好、管理好、运用好"
 
 
@@ -40,3 +41,12 @@ def test_a_sentence_explaining_one_point_leads_into_no_list_of_the_next(pages):
 def test_a_chronicle_entry_for_one_date_can_be_quoted_whole(pages):
     evidence = gather(pages, "三大纪律八项注意的具体内容", 5, None, Models.shipped())
     assert any("训令颁布的三大纪律如下" in c.quote and "（八）不虐待俘虏" in c.quote for c in evidence.quotes)
+
+
+def test_a_counted_question_is_answered_by_a_run_of_that_many_items_sharing_no_character(pages):
+    question = "不忘初心、牢记使命主题教育的五个具体目标"
+    goals = "理论学习有收获、思想政治受洗礼、干事创业敢担当、为民服务解难题、清正廉洁作表率"
+    evidence = gather(pages, question, 5, None, Models.shipped())
+    runs = [c for c in evidence.quotes if c.quote.startswith(goals)]
+    assert runs and all(c.fit > 0 for c in runs)  # the kind of sentence asked for: five items
+    assert goals in answer(pages, question).citations[0].quote

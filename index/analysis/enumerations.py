@@ -66,12 +66,13 @@ def runs(text: str) -> Iterator[list[tuple[int, int]]]:
             yield spans
 
 
-def enumerations(text: str) -> set[tuple[int, str]]:
-    """(size, shared character) of each parallel enumeration in `text`."""
+def enumerations(text: str, *, unshared: bool = False) -> set[tuple[int, str]]:
+    """(size, shared character) of each parallel enumeration in `text`; with `unshared`, also of runs
+    whose items share no character ("" then)."""
     found = set()
     for spans in runs(text):
         items = [text[a:b] for a, b in spans]
-        if MIN_ITEMS <= len(items) <= MAX_ITEMS and (shared := _shared(items)):
+        if MIN_ITEMS <= len(items) <= MAX_ITEMS and ((shared := _shared(items)) or unshared):
             found.add((len(items), shared))
     return found
 
@@ -82,4 +83,4 @@ def enumeration_match(count: int, query: str, found: set[tuple[int, str]]) -> fl
     sizes = [shared for size, shared in found if size == count]
     if not sizes:
         return 0.0
-    return 1.0 if any(shared in query for shared in sizes) else 0.5
+    return 1.0 if any(shared and shared in query for shared in sizes) else 0.5

@@ -37,7 +37,9 @@ def fit(question: Query, text: str, *, is_list: bool, found: set[tuple[int, str]
     if question.want is Want.LIST:
         if _lists_the_topic(question.words, text):
             return -1.0  # it answers what the topic belongs to: a wrong answer, not a weak one
-        found = enumerations(text) if found is None else found
+        # A quote's own run of the asked size answers a counted question even when its items share no
+        # character (理论学习有收获、思想政治受洗礼…); in whole passages (`found`) such runs are too common.
+        found = enumerations(text, unshared=True) if found is None else found
         if question.count is not None:
             return enumeration_match(question.count, question.text, found)
         if _said_of_the_topic(question.words, text):
