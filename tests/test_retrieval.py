@@ -112,3 +112,8 @@ def test_a_list_whose_last_item_is_joined_by_and_is_counted_whole(any_library):
         "可以获得四点重要经验：始终坚定“一国两制”制度自信；始终强化“一国两制”使命担当；"
         "始终筑牢“一国两制”社会政治基础；始终维护“一国两制”和谐稳定。"
     )
+
+
+def test_several_of_something_asks_for_no_number(library):
+    query = library.searcher().parse("一个人同时犯了好几种违纪错误怎么定处分", dense=False)
+    assert query.want is Want.FACT and query.units == ()

@@ -30,7 +30,7 @@ _CUES = (
         re.compile(r"哪些(?:内容|方面)?|哪几(?:个|项|种)?(?:方面)?|包括|包含|什么内容|几个方面|几项"),
     ),
     (Want.TIME, re.compile(r"什么时候|何时|哪一?天|哪一?年|(?<!段)时间|日期")),
-    (Want.QUANTITY, re.compile(r"多久|多长(?:时间)?|多少|几")),
+    (Want.QUANTITY, re.compile(r"多久|多长(?:时间)?|多少|(?<!好)几(?!乎)")),  # 好几种 / 几乎 ask no number
     (Want.RULE, re.compile(r"能不能|能否|可不可以|可以|是否|要不要|需不需要|必须|允许|有没有|吗[？?]?$")),
 )
 
@@ -44,7 +44,7 @@ def want(question: str) -> Want:
 _PERIODS = ("年", "个月", "月", "日", "天", "周", "小时", "届")  # 一届任期内 is a period too
 # 几年 / 多少天 / 几次 / 百分之几: the unit a number in the answer carries.
 _ASKED_UNIT = re.compile(
-    r"(?:几|多少)(个月|个?工作日|年|月|天|日|周|次|名|人|届|岁|倍|小时|元|条|项|种|篇)|"
+    r"(?:(?<!好)几|多少)(个月|个?工作日|年|月|天|日|周|次|名|人|届|岁|倍|小时|元|条|项|种|篇)|"
     r"(?P<percent>百分之(?:几|多少)|(?:几|多少)(?:%|％)|几成|比例[^，,。？?]{0,4}(?:多少|几))"
 )
 # The wordings of one unit: 多少天 is answered in 日 as often as in 天, 几个月 in 月. A year is not
