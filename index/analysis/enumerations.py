@@ -49,11 +49,11 @@ def _shared(items: list[str]) -> str:
     return ""
 
 
-def runs(text: str) -> Iterator[list[tuple[int, int]]]:
-    """The item spans, quotes left out, of each run of items joined by 、 (or of clauses joined by ；
-    or ，) in `text`. The first item may carry the words leading into the run and the last the words
-    after it; a last item joined by 和 (党员大会、党小组会和上党课) is two."""
-    for separator, run in _RUNS:
+def runs(text: str, *, clauses: bool = False) -> Iterator[list[tuple[int, int]]]:
+    """The item spans, quotes left out, of each run of items joined by 、 in `text` (with `clauses`,
+    of clauses joined by ； or ， too). The first item may carry the words leading into the run and the
+    last the words after it; a last item joined by 和 (党员大会、党小组会和上党课) is two."""
+    for separator, run in _RUNS if clauses else _RUNS[:1]:
         for match in run.finditer(text):
             spans, at = [], match.start()
             for part in match.group(0).split(separator):
@@ -70,7 +70,7 @@ def enumerations(text: str, *, unshared: bool = False) -> set[tuple[int, str]]:
     """(size, shared character) of each parallel enumeration in `text`; with `unshared`, also of runs
     whose items share no character ("" then)."""
     found = set()
-    for spans in runs(text):
+    for spans in runs(text, clauses=True):
         items = [text[a:b] for a, b in spans]
         if MIN_ITEMS <= len(items) <= MAX_ITEMS and ((shared := _shared(items)) or unshared):
             found.add((len(items), shared))
