@@ -88,6 +88,8 @@ def test_a_list_is_quoted_whole_with_its_lead_in(any_library):
     [
         ("入党积极分子多久考察一次", "每半年"),  # how often: the sentence with the period
         ("预备党员的预备期是多长", "预备期为一年"),
+        ("党员搞婚外情会受什么处分", "给予警告或者严重警告处分"),  # what befalls one: the penalty
+        ("给黑社会当保护伞的党员怎么处分", "给予撤销党内职务或者留党察看处分"),
         pytest.param(
             "党员可以不交党费吗",
             "按期交纳党费",

@@ -116,4 +116,17 @@ def test_a_list_whose_last_item_is_joined_by_and_is_counted_whole(any_library):
 
 def test_several_of_something_asks_for_no_number(library):
     query = library.searcher().parse("一个人同时犯了好几种违纪错误怎么定处分", dense=False)
-    assert query.want is Want.FACT and query.units == ()
+    assert query.want is not Want.QUANTITY and query.units == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("违纪以后跑到国外去了怎么处理", Want.PENALTY),
+        ("提前把干部考察的消息透露出去会怎样", Want.PENALTY),
+        ("在微信群里传播政治谣言会给什么处分", Want.PENALTY),
+        ("本该给警告处分的，能不能只批评教育不给处分", Want.RULE),  # whether one may, not what befalls
+    ],
+)
+def test_a_question_on_what_befalls_a_member_wants_the_penalty(library, question, wanted):
+    assert library.searcher().parse(question, dense=False).want is wanted

@@ -18,6 +18,7 @@ class Want(Enum):
     QUANTITY = "quantity"
     TIME = "time"
     RULE = "rule"
+    PENALTY = "penalty"
     FACT = "fact"
 
 
@@ -31,6 +32,13 @@ _CUES = (
     ),
     (Want.TIME, re.compile(r"什么时候|何时|哪一?天|哪一?年|(?<!段)时间|日期")),
     (Want.QUANTITY, re.compile(r"多久|多长(?:时间)?|多少|(?<!好)几(?!乎)")),  # 好几种 / 几乎 ask no number
+    # What befalls a member who did something: 会怎么处理, 会怎样, 受什么处分 (not 能不能…不给处分).
+    (
+        Want.PENALTY,
+        re.compile(
+            r"(?:怎么|怎样|如何)(?:处理|处分|定处分)|会怎么?样|(?:什么|哪种|何种)处分|受处分|(?<!不)给处分"
+        ),
+    ),
     (Want.RULE, re.compile(r"能不能|能否|可不可以|可以|是否|要不要|需不需要|必须|允许|有没有|吗[？?]?$")),
 )
 

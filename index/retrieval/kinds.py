@@ -19,6 +19,8 @@ _NUMBER = re.compile(
 )
 # A point in time: 自通过之日起, 预备期满, 在作出决定之前.
 _WHEN = re.compile(r"之日|之时|期满|届满|[以之]前|[以之]后")
+# What befalls a member: 给予警告处分, 开除党籍, 依法追究刑事责任.
+_PENALTY = re.compile(r"给予[^。；]{0,24}处分|开除党籍|撤销党内职务|留党察看|追究[^。；]{0,8}责任")
 _RULE = re.compile(r"不得|不能|不准|不予|不再|严禁|禁止|必须|应当|可以|允许|无权|有权|没有")
 _ITEMS = re.compile(r"、[^，,。；：、]*、")  # three items or more within one clause read as a list
 CUE = 0.2  # a sentence of the wanted kind; a list of exactly the counted size (四个…合格) scores 1
@@ -51,6 +53,8 @@ def fit(question: Query, text: str, *, is_list: bool, found: set[tuple[int, str]
         return CUE if has_number(text) else 0.0
     if question.want is Want.TIME:
         return CUE if _has_cue(_WHEN, text) or has_number(text) else 0.0
+    if question.want is Want.PENALTY:
+        return CUE if _has_cue(_PENALTY, text) else 0.0
     if question.want is Want.RULE:
         return CUE if _has_cue(_RULE, text) else 0.0
     return 0.0

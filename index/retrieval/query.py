@@ -7,6 +7,7 @@ scores and the abstention decision all read this one object instead of tokenisin
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,16 @@ from index.analysis.enumerations import query_count
 from index.analysis.intent import Want, asked_units, asked_years, topic, want
 from index.analysis.tokenize import bigrams, key_terms, query_terms, synonyms
 from index.retrieval.bm25 import Bm25
+
+# Characters that join words rather than name anything (指的是, 党员的): a pair across one is no
+# evidence that the corpus speaks of the question's topic.
+_FUNCTION_CHARS = re.compile(r"[的是了吗呢吧啊么和与及或在把被给对]")
+
+
+def _known_share(topic_pairs: list[str], pairs: Bm25) -> float:
+    """Share of the topic's distinct character pairs that the corpus holds anywhere."""
+    distinct = set(topic_pairs)
+    return sum(p in pairs.vocab for p in distinct) / len(distinct) if distinct else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +182,7 @@ def parse(
         known / total if total else 0.0,
         phrases,
         dict(topic_pairs),
-        sum(p in pairs.vocab for p in topic_pairs) / len(topic_pairs) if topic_pairs else 0.0,
+        _known_share(bigrams(_FUNCTION_CHARS.sub(" ", about)), pairs),
         vector,
         nearest(vector) if vector is not None and nearest is not None else None,
     )
