@@ -108,6 +108,7 @@ def test_the_question_word_picks_the_sentence(any_library, question, expected):
         ("受了撤职处分几年内不能再当同级别的干部", "二年内"),
         ("受了党纪处分不服，最晚得在多少天之内提申诉？", None),  # the rules state months, not days
         ("我每月到手八千来块，党费按百分之几交？", None),  # no percentage stated anywhere
+        ("支委换届选举，候选人差额比例至少要多少？", None),  # 比例…多少 asks for a share; none is stated
     ],
 )
 def test_a_number_asked_in_one_unit_is_answered_in_that_unit_or_not_at_all(any_library, question, expected):

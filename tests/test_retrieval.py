@@ -109,6 +109,9 @@ def test_a_list_whose_last_item_is_joined_by_and_is_counted_whole(any_library):
     hits = any_library.searcher().search("三会一课是哪三个会", top_k=1)
     assert "党员大会、党小组会和上党课" in hits[0].passage.text
     assert (3, "党") in enumerations("党员应当按期参加党员大会、党小组会和上党课")
+
+
+def test_parallel_clauses_joined_by_semicolons_are_an_enumeration():
     assert (4, "始") in enumerations(
         "可以获得四点重要经验：始终坚定“一国两制”制度自信；始终强化“一国两制”使命担当；"
         "始终筑牢“一国两制”社会政治基础；始终维护“一国两制”和谐稳定。"

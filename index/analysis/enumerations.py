@@ -18,10 +18,10 @@ _COUNT = re.compile(
 )
 # Items: short runs of CJK characters (quotes allowed) separated by 、, or longer parallel clauses
 # separated by ； or ， (始终坚定…；始终强化…；始终筑牢…).
-_RUNS = (
-    ("、", re.compile(r"[“”\u4e00-\u9fff]{1,12}(?:、[“”\u4e00-\u9fff]{1,12})+")),
-    ("；", re.compile(r"[“”\u4e00-\u9fff]{2,24}(?:；[“”\u4e00-\u9fff]{2,24})+")),
-    ("，", re.compile(r"[“”\u4e00-\u9fff]{2,24}(?:，[“”\u4e00-\u9fff]{2,24})+")),
+_ITEMS = ("、", re.compile(r"[“”\u4e00-\u9fff]{1,12}(?:、[“”\u4e00-\u9fff]{1,12})+"))
+_CLAUSES = tuple(
+    (separator, re.compile(rf"[“”\u4e00-\u9fff]{{2,24}}(?:{separator}[“”\u4e00-\u9fff]{{2,24}})+"))
+    for separator in "；，"
 )
 _LAST_JOINED = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:和|及|以及|与)(?=[\u4e00-\u9fff]{2})")
 MIN_ITEMS = 3  # two items joined by 、 are too common to signal a slogan
@@ -55,7 +55,7 @@ def runs(text: str, *, clauses: bool = False) -> Iterator[list[tuple[int, int]]]
     """The item spans, quotes left out, of each run of items joined by 、 in `text` (with `clauses`,
     of clauses joined by ； or ， too). The first item may carry the words leading into the run and the
     last the words after it; a last item joined by 和 (党员大会、党小组会和上党课) is two."""
-    for separator, run in _RUNS if clauses else _RUNS[:1]:
+    for separator, run in (_ITEMS, *_CLAUSES) if clauses else (_ITEMS,):
         for match in run.finditer(text):
             spans, at = [], match.start()
             for part in match.group(0).split(separator):

@@ -61,6 +61,7 @@ _WORDINGS = {
     "天": ("天", "日"),
     "日": ("日", "天"),
     "工作日": ("工作日", "日", "天"),
+    "个工作日": ("工作日", "日", "天"),
     "个月": ("个月", "月"),
     "月": ("月", "个月"),
     "周": ("周", "星期"),
@@ -78,8 +79,7 @@ def asked_units(question: str) -> tuple[str, ...]:
         if match.group("percent"):
             units.append(PERCENT)
         else:
-            unit = match.group(1).removeprefix("个") if match.group(1) != "个月" else "个月"
-            units.extend(_WORDINGS.get(unit, (unit,)))
+            units.extend(_WORDINGS.get(match.group(1), (match.group(1),)))
     if not units and re.search(r"多久|多长时间", question):
         return _PERIODS
     return tuple(dict.fromkeys(units))

@@ -151,6 +151,16 @@ def key_terms(query: str) -> list[str]:
 _RUNS = re.compile(r"[\u4e00-\u9fff0-9a-z]+")
 
 
+# Characters that join words rather than name anything (指的是, 党员的).
+_FUNCTION_CHARS = re.compile(r"[的是了吗呢吧啊么和与及或在把被给对]")
+
+
+def content_bigrams(text: str) -> list[str]:
+    """`bigrams` without the pairs across a function character (三会一课指的是: 课指, not 指的 or 的是):
+    such a pair is no evidence of what a text speaks of."""
+    return bigrams(_FUNCTION_CHARS.sub(" ", text))
+
+
 def bigrams(text: str) -> list[str]:
     """Overlapping character pairs within runs of CJK, digits and letters: they match a word's variants
     (泄露 / 泄露出去, 婚外 / 婚外情) where the word segmentation differs."""

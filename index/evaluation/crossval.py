@@ -81,10 +81,11 @@ class Fitter:
                     evidence.append((gather(bench.searcher, q.query, ANSWER_DEPTH, None, draft), False))
         quotes = fit_pairwise(quote_groups, QUOTE_FEATURES, f"quotes: {note}")
         rows, labels = [], []
-        for ev, answerable in evidence:
-            scores = quotes.score(ev.quote_features) if ev.quotes else np.zeros(0)
-            out = ruled_out(ev.query, ev.quotes, scores, unknown_regulation=ev.unknown_regulation)
-            if ev.quotes and not out:
+        for ev, answerable in evidence:  # the rows the fitted decision will be asked about
+            if not ev.quotes:
+                continue
+            scores = quotes.score(ev.quote_features)
+            if not ruled_out(ev.query, ev.quotes, scores, unknown_regulation=ev.unknown_regulation):
                 rows.append(question_features(ev.query, ev.hits, ev.quotes, scores, lift=ev.lift))
                 labels.append(answerable)
         abstain = fit_decision(rows, labels, ABSTAIN_FEATURES, f"abstain: {note}")

@@ -7,7 +7,6 @@ scores and the abstention decision all read this one object instead of tokenisin
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,18 +16,8 @@ import numpy as np
 
 from index.analysis.enumerations import query_count
 from index.analysis.intent import Want, asked_units, asked_years, topic, want
-from index.analysis.tokenize import bigrams, key_terms, query_terms, synonyms
+from index.analysis.tokenize import bigrams, content_bigrams, key_terms, query_terms, synonyms
 from index.retrieval.bm25 import Bm25
-
-# Characters that join words rather than name anything (指的是, 党员的): a pair across one is no
-# evidence that the corpus speaks of the question's topic.
-_FUNCTION_CHARS = re.compile(r"[的是了吗呢吧啊么和与及或在把被给对]")
-
-
-def _known_share(topic_pairs: list[str], pairs: Bm25) -> float:
-    """Share of the topic's distinct character pairs that the corpus holds anywhere."""
-    distinct = set(topic_pairs)
-    return sum(p in pairs.vocab for p in distinct) / len(distinct) if distinct else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +35,9 @@ class Query:
     known: float
     phrases: dict[str, float]  # adjacent key words as typed (参加组织生活) -> their summed weight
     bigrams: dict[str, float]  # the topic's character pairs -> how often they occur in it
-    # Share of those pairs the corpus holds anywhere: `known` below the words, where the dictionary
-    # splits a question's word into characters the corpus knows (年假 → 年 假).
+    # Share of the topic's content pairs (none across a function character: 指的是) the corpus holds
+    # anywhere: `known` below the words, where the dictionary splits a question's word into characters
+    # the corpus knows (年假 → 年 假).
     known_pairs: float
     vector: np.ndarray | None = None  # the question's embedding; None where no dense score is needed
     # The sentence units nearest the embedding (rows, cosines; best first), searched once for the
@@ -169,7 +159,7 @@ def parse(
         a + b: weights.get(a, 0.0) + weights.get(b, 0.0) for a, b in pairwise(words) if a + b in about.lower()
     }
     vector = embed(text) if embed is not None else None
-    topic_pairs = Counter(bigrams(about))
+    content = set(content_bigrams(about))
     return Query(
         text,
         want(text),
@@ -181,8 +171,8 @@ def parse(
         weights,
         known / total if total else 0.0,
         phrases,
-        dict(topic_pairs),
-        _known_share(bigrams(_FUNCTION_CHARS.sub(" ", about)), pairs),
+        dict(Counter(bigrams(about))),
+        sum(p in pairs.vocab for p in content) / len(content) if content else 0.0,
         vector,
         nearest(vector) if vector is not None and nearest is not None else None,
     )
