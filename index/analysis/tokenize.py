@@ -143,6 +143,12 @@ def query_terms(query: str) -> dict[str, float]:
     return weights
 
 
+def wordings(query: str) -> list[str]:
+    """The documents' wordings of the colloquial forms a question uses (绿卡 → 永久居留资格, 长期居留许可)."""
+    table = synonyms()
+    return list(dict.fromkeys(wording for word in _words(query) for wording in table.get(word, ())))
+
+
 def key_terms(query: str) -> list[str]:
     """The words a member typed that carry the topic (for coverage and highlighting)."""
     return [w for w in dict.fromkeys(_words(query)) if w not in stopwords() and len(w) > 1]

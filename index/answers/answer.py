@@ -83,6 +83,15 @@ class QuoteCandidate:
 
 
 @dataclass(frozen=True, slots=True)
+class Reading:
+    """The passages one reading of a question finds, with their quote candidates."""
+
+    hits: list[Hit]
+    quotes: list[QuoteCandidate]
+    quote_features: dict[str, np.ndarray]  # QUOTE_FEATURES, one value per quote candidate
+
+
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Everything the answer's decisions read, for one question (also what bench/fit.py fits on)."""
 
@@ -90,7 +99,11 @@ class Evidence:
     hits: list[Hit]
     quotes: list[QuoteCandidate]
     quote_features: dict[str, np.ndarray]  # QUOTE_FEATURES, one value per quote candidate
-    question_features: dict[str, float]  # ABSTAIN_FEATURES, given the best quote of `quote_scores`
+    # The question as typed, its colloquial words not bridged (Query.bridged): what the refusal decision
+    # reads. Bridged, a member's 绿卡 finds its article, but so does 护照 in 出国护照怎么办理, and the
+    # decision fitted on bridged readings refused more members and answered more strangers (bench/RESULTS.md).
+    typed: Reading
+    question_features: dict[str, float]  # ABSTAIN_FEATURES of `typed`, given its best quote
     quote_scores: np.ndarray
     unknown_regulation: bool  # the question names a regulation the knowledge base does not hold
     ruled_out: bool  # refused whatever the fitted decision says (`ruled_out`)
@@ -141,16 +154,38 @@ def gather(
     issued: Issued | None = None,
 ) -> Evidence:
     query = searcher.parse(question)
-    hits = searcher.search(query, top_k=top_k, documents=documents, ranker=models.ranker, issued=issued)
-    quotes = _candidates(searcher, query, hits)
-    features = _quote_features(query, hits, quotes)
-    scores = models.quotes.score(features) if quotes else np.zeros(0)
+    shown = _read(searcher, query, top_k, documents, models, issued)
+    typed = shown
+    if query.bridged is not None:
+        typed = _read(searcher, query.as_typed(), top_k, documents, models, issued)
+    scores = models.quotes.score(shown.quote_features) if shown.quotes else np.zeros(0)
     unknown = bool(unknown_regulations(question, list(searcher.titles.values())))
     nearest = searcher.unit_cosines(query, LIFT_UNITS)
     lift = float(nearest[0] - nearest.mean()) if len(nearest) else 0.0
-    asked = question_features(query, hits, quotes, scores, lift=lift)
-    out = ruled_out(query, quotes, scores, unknown_regulation=unknown)
-    return Evidence(query, hits, quotes, features, asked, scores, unknown, out, lift)
+    asked = decision_features(query, typed, models, lift=lift)
+    out = ruled_out(query, shown.quotes, scores, unknown_regulation=unknown)
+    return Evidence(
+        query, shown.hits, shown.quotes, shown.quote_features, typed, asked, scores, unknown, out, lift
+    )
+
+
+def _read(
+    searcher: Searcher,
+    query: Query,
+    top_k: int,
+    documents: Collection[str] | None,
+    models: Models,
+    issued: Issued | None,
+) -> Reading:
+    hits = searcher.search(query, top_k=top_k, documents=documents, ranker=models.ranker, issued=issued)
+    quotes = _candidates(searcher, query, hits)
+    return Reading(hits, quotes, _quote_features(query, hits, quotes))
+
+
+def decision_features(query: Query, typed: Reading, models: Models, *, lift: float) -> dict[str, float]:
+    """ABSTAIN_FEATURES of the question as typed, its quotes scored by `models`."""
+    scores = models.quotes.score(typed.quote_features) if typed.quotes else np.zeros(0)
+    return question_features(query, typed.hits, typed.quotes, scores, lift=lift)
 
 
 def _choose(evidence: Evidence) -> list[QuoteCandidate]:

@@ -19,8 +19,8 @@ from index.answers.answer import (
     ABSTAIN_FEATURES,
     QUOTE_FEATURES,
     answer,
+    decision_features,
     gather,
-    question_features,
     ruled_out,
 )
 from index.evaluation.fitting import fit_decision, fit_listwise, fit_pairwise
@@ -81,12 +81,13 @@ class Fitter:
                     evidence.append((gather(bench.searcher, q.query, ANSWER_DEPTH, None, draft), False))
         quotes = fit_pairwise(quote_groups, QUOTE_FEATURES, f"quotes: {note}")
         rows, labels = [], []
+        fitted = Models(ranker, quotes, draft.abstain)
         for ev, answerable in evidence:  # the rows the fitted decision will be asked about
             if not ev.quotes:
                 continue
             scores = quotes.score(ev.quote_features)
             if not ruled_out(ev.query, ev.quotes, scores, unknown_regulation=ev.unknown_regulation):
-                rows.append(question_features(ev.query, ev.hits, ev.quotes, scores, lift=ev.lift))
+                rows.append(decision_features(ev.query, ev.typed, fitted, lift=ev.lift))
                 labels.append(answerable)
         abstain = fit_decision(rows, labels, ABSTAIN_FEATURES, f"abstain: {note}")
         return Models(ranker, quotes, abstain)

@@ -9,14 +9,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
 
 from index.analysis.enumerations import query_count
 from index.analysis.intent import Want, asked_units, asked_years, topic, want
-from index.analysis.tokenize import bigrams, content_bigrams, key_terms, query_terms, synonyms
+from index.analysis.tokenize import bigrams, content_bigrams, key_terms, query_terms, synonyms, wordings
 from index.retrieval.bm25 import Bm25
 
 
@@ -43,6 +43,14 @@ class Query:
     # The sentence units nearest the embedding (rows, cosines; best first), searched once for the
     # dense scores and the abstention's lift alike.
     nearest: tuple[np.ndarray, np.ndarray] | None = None
+    # The units nearest the question embedded with the documents' wordings of its colloquial words
+    # appended (党员私自办了绿卡会怎么样（永久居留资格，长期居留许可）): e5-small does not know that 绿卡
+    # is 永久居留资格, so the dense scores read these. None: the question has no such word.
+    bridged: tuple[np.ndarray, np.ndarray] | None = None
+
+    def as_typed(self) -> Query:
+        """The same question with dense scores from its own words only."""
+        return replace(self, bridged=None)
 
     def share(self, text: str) -> float:
         """Share of the question's weight in terms that occur in `text` (lower-cased)."""
@@ -159,6 +167,10 @@ def parse(
         a + b: weights.get(a, 0.0) + weights.get(b, 0.0) for a, b in pairwise(words) if a + b in about.lower()
     }
     vector = embed(text) if embed is not None else None
+    extra = wordings(about)
+    bridged = None
+    if extra and embed is not None and nearest is not None:
+        bridged = nearest(embed(f"{text}（{'，'.join(extra)}）"))
     content = set(content_bigrams(about))
     return Query(
         text,
@@ -175,4 +187,5 @@ def parse(
         sum(p in pairs.vocab for p in content) / len(content) if content else 0.0,
         vector,
         nearest(vector) if vector is not None and nearest is not None else None,
+        bridged,
     )

@@ -165,10 +165,11 @@ class Searcher:
         return self.source.lexical(query.terms, self._current if allowed is None else allowed, k)
 
     def dense_scores(self, query: Query) -> np.ndarray:
-        """Cosine of each passage's best unit; passages with no unit among the candidates get 0."""
+        """Cosine of each passage's best unit (with the question's colloquial words bridged, where it has
+        any); passages with no unit among the candidates get 0."""
         scores = np.zeros(len(self.passages), dtype=np.float32)
         assert query.nearest is not None, "parse the query with dense=True"
-        rows, sims = query.nearest
+        rows, sims = query.bridged if query.bridged is not None else query.nearest
         found = rows >= 0
         np.maximum.at(scores, self.unit_rows[rows[found]], sims[found])  # the best unit per passage
         return scores
