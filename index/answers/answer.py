@@ -403,4 +403,4 @@ def _sentence_cosines(searcher: Searcher, query: Query, sentences: list[str]) ->
     finally:
         cache.close()
     assert query.vector is not None
-    return vectors @ query.vector
+    return vectors @ (query.vector if query.bridged_vector is None else query.bridged_vector)

@@ -43,14 +43,16 @@ class Query:
     # The sentence units nearest the embedding (rows, cosines; best first), searched once for the
     # dense scores and the abstention's lift alike.
     nearest: tuple[np.ndarray, np.ndarray] | None = None
-    # The units nearest the question embedded with the documents' wordings of its colloquial words
-    # appended (党员私自办了绿卡会怎么样（永久居留资格，长期居留许可）): e5-small does not know that 绿卡
-    # is 永久居留资格, so the dense scores read these. None: the question has no such word.
+    # The question embedded with the documents' wordings of its colloquial words appended
+    # (党员私自办了绿卡会怎么样（永久居留资格，长期居留许可）), and the units nearest that: e5-small does
+    # not know that 绿卡 is 永久居留资格, so the dense scores and the quotes' cosines read these.
+    # None: the question has no such word.
+    bridged_vector: np.ndarray | None = None
     bridged: tuple[np.ndarray, np.ndarray] | None = None
 
     def as_typed(self) -> Query:
-        """The same question with dense scores from its own words only."""
-        return replace(self, bridged=None)
+        """The same question read in its own words only (dense scores and cosines)."""
+        return replace(self, bridged=None, bridged_vector=None)
 
     def share(self, text: str) -> float:
         """Share of the question's weight in terms that occur in `text` (lower-cased)."""
@@ -168,9 +170,10 @@ def parse(
     }
     vector = embed(text) if embed is not None else None
     extra = wordings(about)
-    bridged = None
+    bridged = bridged_vector = None
     if extra and embed is not None and nearest is not None:
-        bridged = nearest(embed(f"{text}（{'，'.join(extra)}）"))
+        bridged_vector = embed(f"{text}（{'，'.join(extra)}）")
+        bridged = nearest(bridged_vector)
     content = set(content_bigrams(about))
     return Query(
         text,
@@ -187,5 +190,6 @@ def parse(
         sum(p in pairs.vocab for p in content) / len(content) if content else 0.0,
         vector,
         nearest(vector) if vector is not None and nearest is not None else None,
+        bridged_vector,
         bridged,
     )
