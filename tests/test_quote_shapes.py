@@ -34,19 +34,20 @@ def test_points_explained_by_sentences_of_their_own_are_quoted_through_the_last_
 
 def test_a_sentence_explaining_one_point_leads_into_no_list_of_the_next(pages):
     evidence = gather(pages, RED_RESOURCES, 5, None, Models.shipped())
-    lists = [c.quote for c in evidence.quotes if c.shape == LIST and "二是要开展系统研究" in c.quote]
+    lists = [c.quote for c in evidence.shown.quotes if c.shape == LIST and "二是要开展系统研究" in c.quote]
     assert lists and all("一是要加强科学保护" in quote for quote in lists)
 
 
 def test_a_chronicle_entry_for_one_date_can_be_quoted_whole(pages):
     evidence = gather(pages, "三大纪律八项注意的具体内容", 5, None, Models.shipped())
-    assert any("训令颁布的三大纪律如下" in c.quote and "（八）不虐待俘虏" in c.quote for c in evidence.quotes)
+    quotes = [c.quote for c in evidence.shown.quotes]
+    assert any("训令颁布的三大纪律如下" in q and "（八）不虐待俘虏" in q for q in quotes)
 
 
 def test_a_counted_question_is_answered_by_a_run_of_that_many_items_sharing_no_character(pages):
     question = "不忘初心、牢记使命主题教育的五个具体目标"
     goals = "理论学习有收获、思想政治受洗礼、干事创业敢担当、为民服务解难题、清正廉洁作表率"
     evidence = gather(pages, question, 5, None, Models.shipped())
-    runs = [c for c in evidence.quotes if c.quote.startswith(goals)]
+    runs = [c for c in evidence.shown.quotes if c.quote.startswith(goals)]
     assert runs and all(c.fit > 0 for c in runs)  # the kind of sentence asked for: five items
     assert goals in answer(pages, question).citations[0].quote

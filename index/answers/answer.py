@@ -96,15 +96,14 @@ class Evidence:
     """Everything the answer's decisions read, for one question (also what bench/fit.py fits on)."""
 
     query: Query
-    hits: list[Hit]
-    quotes: list[QuoteCandidate]
-    quote_features: dict[str, np.ndarray]  # QUOTE_FEATURES, one value per quote candidate
+    shown: Reading  # what the answer quotes from: the question read with its colloquial words bridged
     # The question as typed, its colloquial words not bridged (Query.bridged): what the refusal decision
-    # reads. Bridged, a member's 绿卡 finds its article, but so does 护照 in 出国护照怎么办理, and the
-    # decision fitted on bridged readings refused more members and answered more strangers (bench/RESULTS.md).
+    # reads; `shown` itself where the question has no such word. Bridged, a member's 绿卡 finds its
+    # article, but so does 护照 in 出国护照怎么办理, and the decision fitted on bridged readings refused
+    # more members and answered more strangers (bench/RESULTS.md).
     typed: Reading
     question_features: dict[str, float]  # ABSTAIN_FEATURES of `typed`, given its best quote
-    quote_scores: np.ndarray
+    quote_scores: np.ndarray  # of `shown`'s quote candidates
     unknown_regulation: bool  # the question names a regulation the knowledge base does not hold
     ruled_out: bool  # refused whatever the fitted decision says (`ruled_out`)
     # How far the closest sentence stands out of the nearest ones: a question the documents answer has
@@ -125,18 +124,18 @@ def answer(
     models = models or Models.shipped()
     evidence = gather(searcher, question, top_k, documents, models, issued=issued)
     if (
-        not evidence.quotes
+        not evidence.shown.quotes
         or evidence.ruled_out
         or models.abstain.score(evidence.question_features) < models.abstain.threshold
     ):
-        return abstention(question, tuple(evidence.hits))
+        return abstention(question, tuple(evidence.shown.hits))
     chosen = _choose(evidence)
     citations = tuple(
         Citation(n, c.hit.passage, c.hit.document_title, c.quote, c.start, c.end)
         for n, c in enumerate(chosen, 1)
     )
     text = "\n".join(f"「{c.quote}」[{c.n}]" for c in citations)
-    return Answer(question, True, text, citations, tuple(evidence.hits))
+    return Answer(question, True, text, citations, tuple(evidence.shown.hits))
 
 
 def abstention(question: str, hits: tuple[Hit, ...] = ()) -> Answer:
@@ -164,9 +163,7 @@ def gather(
     lift = float(nearest[0] - nearest.mean()) if len(nearest) else 0.0
     asked = decision_features(query, typed, models, lift=lift)
     out = ruled_out(query, shown.quotes, scores, unknown_regulation=unknown)
-    return Evidence(
-        query, shown.hits, shown.quotes, shown.quote_features, typed, asked, scores, unknown, out, lift
-    )
+    return Evidence(query, shown, typed, asked, scores, unknown, out, lift)
 
 
 def _read(
@@ -192,10 +189,10 @@ def _choose(evidence: Evidence) -> list[QuoteCandidate]:
     """The best quote, and the best of each other document whose passage the ranker ranks nearly as
     high and that is as much the kind of sentence asked for."""
     order = np.argsort(-evidence.quote_scores, kind="stable")
-    best = evidence.quotes[order[0]]
+    best = evidence.shown.quotes[order[0]]
     chosen = [best]
     for i in order[1:]:
-        c = evidence.quotes[i]
+        c = evidence.shown.quotes[i]
         if len(chosen) == MAX_QUOTES:
             break
         if (

@@ -73,8 +73,8 @@ class Fitter:
             for q in bench.questions:
                 if q.id in keep:
                     ev = gather(bench.searcher, q.query, ANSWER_DEPTH, None, draft)
-                    labels = np.array([satisfies(c.quote, q.gold) for c in ev.quotes], dtype=bool)
-                    quote_groups.append((ev.quote_features, labels))
+                    labels = np.array([satisfies(c.quote, q.gold) for c in ev.shown.quotes], dtype=bool)
+                    quote_groups.append((ev.shown.quote_features, labels))
                     evidence.append((ev, True))
             for q in self.unanswerable:
                 if q.id in keep:
@@ -83,10 +83,10 @@ class Fitter:
         rows, labels = [], []
         fitted = Models(ranker, quotes, draft.abstain)
         for ev, answerable in evidence:  # the rows the fitted decision will be asked about
-            if not ev.quotes:
+            if not ev.shown.quotes:
                 continue
-            scores = quotes.score(ev.quote_features)
-            if not ruled_out(ev.query, ev.quotes, scores, unknown_regulation=ev.unknown_regulation):
+            scores = quotes.score(ev.shown.quote_features)
+            if not ruled_out(ev.query, ev.shown.quotes, scores, unknown_regulation=ev.unknown_regulation):
                 rows.append(decision_features(ev.query, ev.typed, fitted, lift=ev.lift))
                 labels.append(answerable)
         abstain = fit_decision(rows, labels, ABSTAIN_FEATURES, f"abstain: {note}")
