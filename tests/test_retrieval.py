@@ -10,6 +10,7 @@ import pytest
 from api.cli import main
 from index.analysis.enumerations import enumerations
 from index.analysis.intent import Want
+from index.analysis.tokenize import key_terms, synonyms
 from index.evaluation.metrics import load_questions
 
 # Acceptance thresholds on ../shared/eval/dev30.jsonl (hybrid mode).
@@ -134,3 +135,8 @@ def test_several_of_something_asks_for_no_number(library):
 )
 def test_a_question_on_what_befalls_a_member_wants_the_penalty(library, question, wanted):
     assert library.searcher().parse(question, dense=False).want is wanted
+
+
+def test_every_colloquial_form_in_the_synonym_table_is_a_key_word_of_a_question_using_it():
+    # The dense search's bridged question reads its wordings off the key words (Query.words).
+    assert all(key_terms(f"{colloquial}怎么办") == [colloquial] for colloquial in synonyms())

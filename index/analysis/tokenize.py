@@ -143,18 +143,18 @@ def query_terms(query: str) -> dict[str, float]:
     return weights
 
 
-def wordings(query: str) -> list[str]:
-    """The documents' wordings of the colloquial forms a question uses (绿卡 → 永久居留资格, 长期居留许可)."""
-    table = synonyms()
-    return list(dict.fromkeys(wording for word in _words(query) for wording in table.get(word, ())))
-
-
 def key_terms(query: str) -> list[str]:
     """The words a member typed that carry the topic (for coverage and highlighting)."""
     return [w for w in dict.fromkeys(_words(query)) if w not in stopwords() and len(w) > 1]
 
 
 _RUNS = re.compile(r"[\u4e00-\u9fff0-9a-z]+")
+
+
+def bigrams(text: str) -> list[str]:
+    """Overlapping character pairs within runs of CJK, digits and letters: they match a word's variants
+    (泄露 / 泄露出去, 婚外 / 婚外情) where the word segmentation differs."""
+    return [run[i : i + 2] for run in _RUNS.findall(text.lower()) for i in range(len(run) - 1)]
 
 
 # Characters that join words rather than name anything (指的是, 党员的).
@@ -165,9 +165,3 @@ def content_bigrams(text: str) -> list[str]:
     """`bigrams` without the pairs across a function character (三会一课指的是: 课指, not 指的 or 的是):
     such a pair is no evidence of what a text speaks of."""
     return bigrams(_FUNCTION_CHARS.sub(" ", text))
-
-
-def bigrams(text: str) -> list[str]:
-    """Overlapping character pairs within runs of CJK, digits and letters: they match a word's variants
-    (泄露 / 泄露出去, 婚外 / 婚外情) where the word segmentation differs."""
-    return [run[i : i + 2] for run in _RUNS.findall(text.lower()) for i in range(len(run) - 1)]

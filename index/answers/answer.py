@@ -22,7 +22,7 @@ import numpy as np
 from index.analysis.intent import unknown_regulations
 from index.analysis.units import sentence_spans
 from index.embedding.embed_cache import EmbeddingCache
-from index.fitted.linear import Models
+from index.fitted.linear import LinearModel, Models
 from index.model import Answer, Citation, Hit
 from index.retrieval.kinds import fit, states_asked
 from index.retrieval.query import Query
@@ -161,7 +161,7 @@ def gather(
     unknown = bool(unknown_regulations(question, list(searcher.titles.values())))
     nearest = searcher.unit_cosines(query, LIFT_UNITS)
     lift = float(nearest[0] - nearest.mean()) if len(nearest) else 0.0
-    asked = decision_features(query, typed, models, lift=lift)
+    asked = decision_features(query, typed, models.quotes, lift=lift)
     out = ruled_out(query, shown.quotes, scores, unknown_regulation=unknown)
     return Evidence(query, shown, typed, asked, scores, unknown, out, lift)
 
@@ -179,9 +179,9 @@ def _read(
     return Reading(hits, quotes, _quote_features(query, hits, quotes))
 
 
-def decision_features(query: Query, typed: Reading, models: Models, *, lift: float) -> dict[str, float]:
-    """ABSTAIN_FEATURES of the question as typed, its quotes scored by `models`."""
-    scores = models.quotes.score(typed.quote_features) if typed.quotes else np.zeros(0)
+def decision_features(query: Query, typed: Reading, quotes: LinearModel, *, lift: float) -> dict[str, float]:
+    """ABSTAIN_FEATURES of the question as typed, its quote candidates scored by `quotes`."""
+    scores = quotes.score(typed.quote_features) if typed.quotes else np.zeros(0)
     return question_features(query, typed.hits, typed.quotes, scores, lift=lift)
 
 

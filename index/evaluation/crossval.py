@@ -81,13 +81,12 @@ class Fitter:
                     evidence.append((gather(bench.searcher, q.query, ANSWER_DEPTH, None, draft), False))
         quotes = fit_pairwise(quote_groups, QUOTE_FEATURES, f"quotes: {note}")
         rows, labels = [], []
-        fitted = Models(ranker, quotes, draft.abstain)
         for ev, answerable in evidence:  # the rows the fitted decision will be asked about
             if not ev.shown.quotes:
                 continue
             scores = quotes.score(ev.shown.quote_features)
             if not ruled_out(ev.query, ev.shown.quotes, scores, unknown_regulation=ev.unknown_regulation):
-                rows.append(decision_features(ev.query, ev.typed, fitted, lift=ev.lift))
+                rows.append(decision_features(ev.query, ev.typed, quotes, lift=ev.lift))
                 labels.append(answerable)
         abstain = fit_decision(rows, labels, ABSTAIN_FEATURES, f"abstain: {note}")
         return Models(ranker, quotes, abstain)

@@ -23,7 +23,8 @@ LISTWISE_C = 0.1
 # The abstention's cut weighs a wrongly refused question as much as this many unanswerable ones
 # answered. The tolerances promised (issue 11: 5 % of questions refused, 10 % of unanswerable ones
 # answered) put it at 2; at 2 the refusals of the out-of-domain questions fell to the edge of theirs
-# (bench/RESULTS.md), at 1.5 members lose a third fewer answers for about one such refusal in a hundred.
+# (bench/RESULTS.md); at 1.5 a fifth to a quarter fewer members' questions are wrongly refused, for
+# fewer than one out-of-domain refusal in a hundred.
 REFUSAL_COST = 1.5
 MAX_NEGATIVES = 60  # wrong candidates per question paired with each right one (a random sample beyond)
 

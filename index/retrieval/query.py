@@ -16,7 +16,7 @@ import numpy as np
 
 from index.analysis.enumerations import query_count
 from index.analysis.intent import Want, asked_units, asked_years, topic, want
-from index.analysis.tokenize import bigrams, content_bigrams, key_terms, query_terms, synonyms, wordings
+from index.analysis.tokenize import bigrams, content_bigrams, key_terms, query_terms, synonyms
 from index.retrieval.bm25 import Bm25
 
 
@@ -169,7 +169,9 @@ def parse(
         a + b: weights.get(a, 0.0) + weights.get(b, 0.0) for a, b in pairwise(words) if a + b in about.lower()
     }
     vector = embed(text) if embed is not None else None
-    extra = wordings(about)
+    # The documents' wordings of its colloquial words (绿卡 → 永久居留资格, 长期居留许可); every synonym
+    # key is a key word, so they are read off `words` without segmenting the question again.
+    extra = list(dict.fromkeys(wording for word in words for wording in synonyms().get(word, ())))
     bridged = bridged_vector = None
     if extra and embed is not None and nearest is not None:
         bridged_vector = embed(f"{text}（{'，'.join(extra)}）")
