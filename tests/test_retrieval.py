@@ -98,6 +98,8 @@ def test_a_word_split_into_characters_the_corpus_knows_still_counts_as_unknown(l
         ("党的纪律处分有哪五种", 5),
         ("一个人同时犯了好几种违纪错误怎么定处分", None),  # 一个人 counts nothing
         ("迎接二十大都搞哪些活动", None),  # the 十大 of 二十大 is no count
+        ("三大主力红军是在哪儿会师的", None),  # asks where: the count names the topic
+        ("发展对象再过两个月就调走了，还能办接收预备党员吗", None),  # a period, and a rule asked
     ],
 )
 def test_a_count_asked_in_any_measure_word_asks_for_a_list_of_that_size(library, question, count):
@@ -131,6 +133,7 @@ def test_several_of_something_asks_for_no_number(library):
         ("提前把干部考察的消息透露出去会怎样", Want.PENALTY),
         ("在微信群里传播政治谣言会给什么处分", Want.PENALTY),
         ("本该给警告处分的，能不能只批评教育不给处分", Want.RULE),  # whether one may, not what befalls
+        ("党员受了两个处分还能当代表吗", Want.RULE),  # a count in a rule question asks for no list
     ],
 )
 def test_a_question_on_what_befalls_a_member_wants_the_penalty(library, question, wanted):

@@ -43,10 +43,17 @@ _CUES = (
 )
 
 
+# Asking where or who: a count in such a question names its topic (三大主力红军在哪儿会师), not a list.
+_PLACE_OR_PERSON = re.compile(r"哪儿|哪里|在哪|什么地方|谁")
+
+
 def want(question: str) -> Want:
-    """The kind of sentence asked for; a counted question (四个…) always wants a list."""
+    """The kind of sentence asked for. A counted question (四个…) wants a list, unless its question
+    words ask for something else: a rule, a time, a place (还能…吗, 什么时候, 在哪儿)."""
     kind = next((kind for kind, cue in _CUES if cue.search(question)), Want.FACT)
-    return Want.LIST if query_count(question) is not None else kind
+    if kind is Want.FACT and query_count(question) is not None and not _PLACE_OR_PERSON.search(question):
+        return Want.LIST
+    return kind
 
 
 _PERIODS = ("年", "个月", "月", "日", "天", "周", "小时", "届")  # 一届任期内 is a period too

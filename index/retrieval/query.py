@@ -177,10 +177,11 @@ def parse(
         bridged_vector = embed(f"{text}（{'，'.join(extra)}）")
         bridged = nearest(bridged_vector)
     content = set(content_bigrams(about))
+    wanted = want(text)
     return Query(
         text,
-        want(text),
-        query_count(text),
+        wanted,
+        query_count(text) if wanted is Want.LIST else None,
         asked_units(text),
         asked_years(text),
         terms,
