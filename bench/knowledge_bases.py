@@ -23,6 +23,9 @@ UNANSWERABLE = {
     "out_of_domain.jsonl": SHARED / "eval" / "out_of_domain.jsonl",
     "tests/data/out_of_domain.txt": REPO / "tests" / "data" / "out_of_domain.txt",
 }
+# Unanswerable questions no model is fitted on: how the abstention fares on questions nearer the
+# documents' topics than the sets it was fitted on.
+PROBES = {"bench/data/near_domain.txt": REPO / "bench" / "data" / "near_domain.txt"}
 
 
 def sources(name: str) -> list[Path]:
@@ -48,3 +51,7 @@ def benches(names: tuple[str, ...] = ("core", "library")) -> list[Bench]:
 
 def unanswerable() -> dict[str, list[Question]]:
     return {name: load_questions(path) for name, path in UNANSWERABLE.items()}
+
+
+def probes() -> dict[str, list[Question]]:
+    return {name: load_questions(path) for name, path in PROBES.items()}

@@ -113,17 +113,19 @@ def cross_validate(
     k: int = 5,
     seed: int = 0,
     fitter: Fitter | None = None,
+    probes: Sequence[Question] = (),
 ) -> dict[str, Outcomes]:
     """Each knowledge base's held-out outcomes for every question: question i answered by models
-    fitted without i's fold."""
+    fitted without i's fold. `probes` are never fitted on, only answered (each by one fold's models,
+    dealt apart so that the other questions' folds stay as they are)."""
     fitter = fitter or Fitter(benches, unanswerable)
     ids = sorted({q.id for b in benches for q in b.questions} | {q.id for q in unanswerable})
-    fold = folds(ids, k, seed)
+    fold = folds(ids, k, seed) | folds([q.id for q in probes], k, seed)
     outcomes = {b.name: Outcomes({}, {}) for b in benches}
     for held in range(k):
         models = fitter.fit({i for i in ids if fold[i] != held}, f"cross-validation fold {held + 1}/{k}")
         for bench in benches:
-            chosen = [q for q in (*bench.questions, *unanswerable) if fold[q.id] == held]
+            chosen = [q for q in (*bench.questions, *unanswerable, *probes) if fold[q.id] == held]
             run(bench, chosen, models, outcomes[bench.name])
     return outcomes
 
