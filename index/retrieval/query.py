@@ -24,7 +24,7 @@ from index.retrieval.bm25 import Bm25
 class Query:
     text: str  # as typed
     want: Want  # the kind of sentence that answers it
-    count: int | None  # the size of a counted enumeration asked for (四个… → 4)
+    count: int | None  # the size of the list asked for (四个… → 4); None unless the question wants a list
     units: tuple[str, ...]  # the units of the number asked for (几年 → 年; 多久 → any period)
     years: tuple[tuple[str, str], ...]  # the years it names, as digits and in Chinese numerals
     terms: dict[str, float]  # lexical terms of the topic (question words dropped) -> query weight
