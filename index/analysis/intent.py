@@ -49,7 +49,8 @@ _PLACE_OR_PERSON = re.compile(r"哪儿|哪里|在哪|什么地方|谁")
 
 def want(question: str) -> Want:
     """The kind of sentence asked for. A counted question (四个…) wants a list, unless its question
-    words ask for something else: a rule, a time, a place (还能…吗, 什么时候, 在哪儿)."""
+    words ask for something else: a rule, a time, a number, a penalty (还能…吗, 什么时候), a place or a
+    person (在哪儿, 谁)."""
     kind = next((kind for kind, cue in _CUES if cue.search(question)), Want.FACT)
     if kind is Want.FACT and query_count(question) is not None and not _PLACE_OR_PERSON.search(question):
         return Want.LIST
