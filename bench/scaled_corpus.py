@@ -17,7 +17,7 @@ import random
 from pathlib import Path
 
 from bench.knowledge_bases import sources
-from index.analysis.units import dense_units
+from index.analysis.units import sentence_spans
 from ingest.loader import IngestError, expand_paths, load_document
 from ingest.sentences import split_sentences
 
@@ -58,8 +58,10 @@ def chinese(n: int) -> str:
 
 
 def core_units() -> int:
-    """Sentence units of core (as the index embeds them), the unit the factor multiplies."""
-    return sum(len(dense_units(load_document(path))) for path in expand_paths(sources("core")))
+    """Sentence units of core (as the index embeds them, articles' windows apart), the unit the factor
+    multiplies."""
+    documents = [load_document(path) for path in expand_paths(sources("core"))]
+    return sum(len(sentence_spans(p.text)) for document in documents for p in document.passages)
 
 
 def pool_of(paths: list[Path]) -> list[str]:

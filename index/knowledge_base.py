@@ -20,7 +20,7 @@ from index.storage.build import IndexBuildError, Previous, build_generation
 from index.storage.duplicates import KnownDuplicates
 from index.storage.generations import DB_FILE
 from index.storage.identity import Outcome, Placement, place, unchanged
-from index.storage.store import Store, StoredDocument, meta_from_json
+from index.storage.store import LAYOUT, Store, StoredDocument, meta_from_json
 from ingest.isolation import load_documents
 from ingest.loader import IngestError, content_hash, expand_paths
 from ingest.model import Document, DocumentMeta
@@ -199,10 +199,12 @@ class KnowledgeBase:
                     )
             # Unchanged files re-ingested after the dictionary grew (an upgrade) rebuild the index with
             # today's tokens, so start-up need not tokenise it afresh (embeddings come from the cache);
-            # after the embedding model or its runtime changed, with vectors the queries' model makes.
-            outdated = index is not None and (index.lexicon, index.model_id) != (
+            # after the embedding model or its runtime changed, with vectors the queries' model makes;
+            # after the layout changed, with what today's generations store (articles' window units).
+            outdated = index is not None and (index.lexicon, index.model_id, index.layout) != (
                 lexicon_version(),
                 self.embedder.model_id,
+                LAYOUT,
             )
             if changed or (stored and outdated):
                 build_generation(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from index.analysis.units import WINDOW_CHARS, dense_units, sentence_spans, sentence_units
 from ingest.clean import clean_text
 from ingest.metadata import detect_metadata
 from ingest.model import Document, Passage, Section, SourceText
@@ -186,6 +187,33 @@ def test_sentence_spans_cover_every_passage(documents: list[Document]) -> None:
             assert all(start < end for start, end in spans), passage.id
             rebuilt = "".join(passage.text[start:end] for start, end in spans)
             assert without_whitespace(rebuilt) == without_whitespace(passage.text), passage.id
+
+
+def test_articles_are_embedded_sentence_by_sentence_and_two_sentences_at_a_time(
+    documents: list[Document],
+) -> None:
+    """Every sentence is a unit; within an article, so are two adjacent sentences together (「在特殊情况下，
+    …可以提前或延期举行」 with the sentence naming what may be put off); elsewhere (the plan's items, a
+    page's paragraphs) sentences stand alone. The search tells sentences from windows by their spans."""
+    windows = 0
+    for doc in documents:
+        articles = {s.key for s in sections(doc, "article")}
+        units = dense_units(doc)
+        row = {p.id: i for i, p in enumerate(doc.passages)}
+        assert all(text == doc.passages[row[u.passage_id]].text[u.start : u.end] for u, text in units)
+        located = [(row[u.passage_id], u.start, u.end) for u, _ in units]
+        sentences = {(row[p.id], *span) for p in doc.passages for span in sentence_spans(p.text)}
+        kept = sentence_units(located)
+        assert {unit for unit, sentence in zip(located, kept, strict=True) if sentence} == sentences
+        for (r, start, end), sentence in zip(located, kept, strict=True):
+            if sentence:
+                continue
+            windows += 1
+            passage = doc.passages[r]
+            spans = sentence_spans(passage.text)
+            assert passage.section_key in articles and end - start <= WINDOW_CHARS
+            assert any((a, d) == (start, end) for (a, _), (_, d) in itertools.pairwise(spans))
+    assert windows > 500
 
 
 def test_clean_text_is_idempotent_on_every_source(sources: list[Path]) -> None:

@@ -6,16 +6,25 @@ or list item on its own and a passage scores by its best unit. bench/retrieval.p
 the variants on the dev set (dense-only MRR@10): whole passages 0.61; sentences with the
 title and heading path prepended 0.75; with the article's lead-in prepended to list items
 0.83; plain sentences 0.84, which we keep. Headings still count through the lexical index.
+
+An article of a regulation states its subject once, and its later sentences lean on it: 「在特殊情况下，
+经上一级委员会批准，可以提前或延期举行」 says nothing of 党代会 without the sentence before it. So
+within articles two adjacent sentences are embedded together too, as a window unit beside the two
+sentence units (bench/RESULTS.md: core R@1 and first quote right up; embedding every page's windows as
+well helped the library about as much again but would have cost half as much embedding once more).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
-from ingest.model import Document
+from ingest.model import Document, Section
 from ingest.sentences import split_sentences
 
 MIN_UNIT = 6  # shorter sentences ("第五条") join the next one: alone they carry no topic
+WINDOW_CHARS = 200  # two adjacent sentences of an article are a window unit up to this length
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +52,36 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def dense_units(document: Document) -> list[tuple[Unit, str]]:
-    """Each unit with the text the model embeds."""
-    return [
-        (Unit(p.id, start, end), p.text[start:end])
-        for p in document.passages
-        for start, end in sentence_spans(p.text)
-    ]
+    """Each unit with the text the model embeds: every sentence, and in articles every window of two
+    adjacent sentences."""
+    articles = set(_article_keys(document.outline))
+    units = []
+    for p in document.passages:
+        spans = sentence_spans(p.text)
+        units += [(Unit(p.id, start, end), p.text[start:end]) for start, end in spans]
+        if p.section_key in articles:
+            units += [
+                (Unit(p.id, start, end), p.text[start:end])
+                for (start, _), (_, end) in pairwise(spans)
+                if end - start <= WINDOW_CHARS
+            ]
+    return units
+
+
+def _article_keys(sections: Sequence[Section]) -> Iterator[str]:
+    for section in sections:
+        if section.kind == "article":
+            yield section.key
+        yield from _article_keys(section.children)
+
+
+def sentence_units(units: Sequence[tuple[int, int, int]]) -> list[bool]:
+    """Of (passage row, start, end) units as stored, which are sentences, not windows: a window
+    overlaps the sentence units it joins."""
+    kept = [False] * len(units)
+    reached: dict[int, int] = {}  # passage row -> end of its last sentence so far
+    for i in sorted(range(len(units)), key=lambda i: units[i]):
+        row, start, end = units[i]
+        if start >= reached.get(row, 0):
+            kept[i], reached[row] = True, end
+    return kept

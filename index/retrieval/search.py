@@ -15,6 +15,7 @@ import numpy as np
 
 from index.analysis.phrase import folded, phrase_spans
 from index.analysis.tokenize import lexicon_version, tokenize
+from index.analysis.units import sentence_units
 from index.embedding.embedder import Embedder
 from index.fitted.linear import LinearModel, shipped
 from index.model import Hit, Reference
@@ -32,7 +33,8 @@ from index.storage.term_counts import FIELDS, TermCounts
 from index.storage.versions import superseded
 from ingest.model import DocumentMeta, Passage
 
-DENSE_CANDIDATES = 400  # nearest sentence units looked at per query
+# Nearest units looked at per query: 400 sentences were enough before articles' windows joined them.
+DENSE_CANDIDATES = 600
 REPRINT_SLACK = 3  # rank this many times top_k: reprints that fold into one hit leave room for others
 
 
@@ -88,9 +90,14 @@ class Searcher:
         self.authority = {r["id"]: authority_of(self.metas[r["id"]].doc_type, r["format"]) for r in docs}
         units = self.store.units()
         self.unit_rows = np.array([self._row[pid] for pid, _, _ in units], dtype=np.int64)
+        located = [
+            (row, start, end) for row, (_, start, end) in zip(self.unit_rows.tolist(), units, strict=True)
+        ]
+        self.unit_is_sentence = np.array(sentence_units(located), dtype=bool)  # not a window of two
         sentences: list[list[tuple[int, int]]] = [[] for _ in self.passages]
-        for row, (_, start, end) in zip(self.unit_rows.tolist(), units, strict=True):
-            sentences[row].append((start, end))
+        for (row, start, end), sentence in zip(located, self.unit_is_sentence, strict=True):
+            if sentence:
+                sentences[row].append((start, end))
         found: dict[int, set[tuple[int, str]]] | None = None
         if (stored := self.store.enumerations()) is not None:
             found = {}
@@ -175,10 +182,12 @@ class Searcher:
         return scores
 
     def unit_cosines(self, query: Query, k: int) -> np.ndarray:
-        """The cosines of the k (at most DENSE_CANDIDATES) sentence units nearest the question, best first."""
+        """The cosines of the k sentence units nearest the question (among the DENSE_CANDIDATES nearest
+        units), best first; windows left out, as a question's peak is measured against sentences."""
         assert query.nearest is not None, "parse the query with dense=True"
         rows, sims = query.nearest
-        return sims[rows >= 0][:k]
+        found = rows >= 0
+        return sims[found][self.unit_is_sentence[rows[found]]][:k]
 
     def phrase_scores(self, query: Query) -> np.ndarray:
         """1 for passages holding the query as typed (whitespace and width aside): one scan of all the

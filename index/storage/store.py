@@ -41,8 +41,9 @@ CREATE TABLE info (key TEXT PRIMARY KEY, value TEXT);
 TABLES = ("documents", "passages", "units", "enumerations", "reprints", "shingles", "info")
 # What a generation holds beyond its rows: "2" adds the term counts file and the enumerations table,
 # which a generation is extended with (index.storage.build) rather than rebuilt; "3" finds enumerations
-# of clauses too (始终坚定…；始终强化…) and a last item joined by 和, so older tables are found afresh.
-LAYOUT = "3"
+# of clauses too (始终坚定…；始终强化…) and a last item joined by 和, so older tables are found afresh;
+# "4" adds window units of two adjacent sentences within articles (index.analysis.units).
+LAYOUT = "4"
 REPRINTS_VERSION = "1"  # of index.storage.reprints' rules: a generation judged by others is not built on
 
 
