@@ -92,13 +92,14 @@ def test_a_duplicate_file_is_known_again_without_a_rebuild_and_returns_when_its_
     assert f"[新增] {copy}" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("made_with", ["lexicon", "model_id"])
-def test_reingesting_an_index_made_with_another_dictionary_or_model_rebuilds_it(
+@pytest.mark.parametrize("made_with", ["lexicon", "model_id", "layout"])
+def test_reingesting_an_index_made_with_another_dictionary_model_or_layout_rebuilds_it(
     tmp_path, data_dir, model_path, made_with
 ):
     # An index built by an older djkb, whose dictionary (terms, synonyms) was another, or whose vectors
-    # another embedding model or runtime made: re-ingesting the unchanged files rebuilds it with today's
-    # tokens (start-up need not tokenise it afresh) and vectors (queries are compared with their own kind).
+    # another embedding model or runtime made, or which stored less (no articles' window units):
+    # re-ingesting the unchanged files rebuilds it with today's tokens (start-up need not tokenise it
+    # afresh), vectors (queries are compared with their own kind) and units.
     doc = tmp_path / PLAN.name
     shutil.copy(PLAN, doc)
     assert run(data_dir, model_path, "ingest", str(doc)) == 0
