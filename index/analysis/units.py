@@ -10,8 +10,8 @@ title and heading path prepended 0.75; with the article's lead-in prepended to l
 An article of a regulation states its subject once, and its later sentences lean on it: 「在特殊情况下，
 经上一级委员会批准，可以提前或延期举行」 says nothing of 党代会 without the sentence before it. So
 within articles two adjacent sentences are embedded together too, as a window unit beside the two
-sentence units (bench/RESULTS.md: core R@1 and first quote right up; embedding every page's windows as
-well helped the library about as much again but would have cost half as much embedding once more).
+sentence units (bench/RESULTS.md: core R@1 and first quote right up). Every saved page's windows as
+well ranked the library a little better, but cost one and a half times the sentences' embedding again.
 """
 
 from __future__ import annotations

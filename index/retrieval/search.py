@@ -33,8 +33,7 @@ from index.storage.term_counts import FIELDS, TermCounts
 from index.storage.versions import superseded
 from ingest.model import DocumentMeta, Passage
 
-# Nearest units looked at per query: 400 sentences were enough before articles' windows joined them.
-DENSE_CANDIDATES = 600
+DENSE_CANDIDATES = 400  # nearest units looked at per query (600, with articles' windows among them: the same)
 REPRINT_SLACK = 3  # rank this many times top_k: reprints that fold into one hit leave room for others
 
 
