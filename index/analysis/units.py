@@ -16,11 +16,12 @@ well ranked the library a little better, but cost one and a half times the sente
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from ingest.model import Document, Section
+from ingest.model import Document
+from ingest.outline import iter_sections
 from ingest.sentences import split_sentences
 
 MIN_UNIT = 6  # shorter sentences ("第五条") join the next one: alone they carry no topic
@@ -54,8 +55,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def dense_units(document: Document) -> list[tuple[Unit, str]]:
     """Each unit with the text the model embeds: every sentence, and in articles every window of two
     adjacent sentences."""
-    articles = set(_article_keys(document.outline))
-    units = []
+    articles = {s.key for s in iter_sections(document.outline) if s.kind == "article"}
+    units: list[tuple[Unit, str]] = []
     for p in document.passages:
         spans = sentence_spans(p.text)
         units += [(Unit(p.id, start, end), p.text[start:end]) for start, end in spans]
@@ -66,13 +67,6 @@ def dense_units(document: Document) -> list[tuple[Unit, str]]:
                 if end - start <= WINDOW_CHARS
             ]
     return units
-
-
-def _article_keys(sections: Sequence[Section]) -> Iterator[str]:
-    for section in sections:
-        if section.kind == "article":
-            yield section.key
-        yield from _article_keys(section.children)
 
 
 def sentence_units(units: Sequence[tuple[int, int, int]]) -> list[bool]:
