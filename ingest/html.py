@@ -25,6 +25,8 @@ import trafilatura
 from ingest.model import SourceText
 
 NO_ARTICLE = "网页中没有找到正文"
+# Its images were not saved with it (a browser saving the page alone keeps their addresses only).
+PICTURES_ONLY = "网页正文只有图片，没有文字：请把图片另存后导入，图片中的文字会被识别"
 DAMAGED = "网页无法解析"
 
 _HEADING_REND = re.compile(r"h(?P<level>[1-6])")
@@ -35,7 +37,8 @@ _SHORT_ARTICLE_CHARS = 200  # less article text than this, and it is looked for 
 _MIN_ARTICLE_CHARS = 10
 _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section"})
 _FURNITURE = re.compile(
-    r"(?:(?:文章)?来源|发布时间|发布日期|发表时间|信息来源|作者|责任编辑|编辑|浏览次数|点击数|阅读数|字号|【?字体)"
+    r"(?:(?:文章)?来源|发布时间|发布日期|发表时间|信息来源|作者|责任编辑|编辑|浏览次数|点击数|阅读数|字号|【?字体"
+    r"|上一篇|下一篇|上一条|下一条|当前位置|您的位置|您现在的位置)"  # the site's links to other pages
     r"\s*[:：]"
     r"|(?:【?(?:打印本页|打印正文|打印|关闭窗口|关闭|分享到|收藏)】?\s*)+$"
 )
@@ -89,20 +92,40 @@ def html_text(markup: str) -> SourceText:
 
 def _under_heading(tree: lxml.html.HtmlElement, heading: str) -> list[str]:
     """The lines of the smallest element around the article's heading that holds text besides it:
-    the article, when it is too short for trafilatura to tell it from the page around it."""
+    the article, when it is too short for trafilatura to tell it from the page around it. Raises
+    ValueError (PICTURES_ONLY) when the article is images and no text."""
     found = (h for h in tree.iter("h1", "h2", "h3") if heading and _tidy(h.text_content()) == heading)
-    node = next(found, None)
+    node = start = next(found, None)
     while node is not None:
         lines = [line for line in _block_lines(node) if not _FURNITURE.match(line)]
         if sum(len(line) for line in lines if line != heading) >= _MIN_ARTICLE_CHARS:
             return lines
+        if _pictures_after(node, start):
+            # An article of pictures (a notice scanned as images): nothing to read but its heading, and
+            # the elements further out are the site's (its links to other pages, its menus).
+            raise ValueError(PICTURES_ONLY)
         node = node.getparent()
     return []
 
 
+def _pictures_after(node: lxml.html.HtmlElement, heading: lxml.html.HtmlElement) -> bool:
+    """Whether `node` holds an image after `heading` (and not inside it, as an icon would be)."""
+    after = False
+    for element in node.iter():
+        if element is heading:
+            after = True
+        elif after and element.tag == "img" and heading not in element.iterancestors():
+            return True
+    return False
+
+
 def _block_lines(element: lxml.html.HtmlElement) -> list[str]:
-    """An element's text, one line per paragraph."""
+    """An element's text, one line per paragraph. A line break in the markup is a space, as a browser
+    shows it (点击数：<script>…</script>\n次 is one line), and only blocks break lines."""
     copy = copy_element(element)
+    for node in copy.iter():
+        node.text = node.text and node.text.replace("\n", " ")
+        node.tail = node.tail and node.tail.replace("\n", " ")
     for child in copy.iter(*_BLOCKS):
         child.tail = "\n" + (child.tail or "")
     return [line for line in (_tidy(raw) for raw in copy.text_content().split("\n")) if line]

@@ -37,7 +37,8 @@ _PAGE = """<!DOCTYPE html>
 <h2 class="title">{heading}</h2>
 <h3 class="subTitle"><span></span></h3>
 <div class="property"><span>文章来源：</span> <span>作者：</span>
-<span>发布时间：{published}</span> <span>点击数：<script>document.write(12)</script>次</span></div>
+<span>发布时间：{published}</span> <span>点击数：<script src="/Common/GetHits.aspx?id=1"></script>
+次</span></div>
 <div class="conTxt">
 {body}
 </div></div><!--endprint-->
@@ -52,11 +53,23 @@ _PAGE = """<!DOCTYPE html>
 
 
 def saved_page(
-    title: str, paragraphs: Sequence[str], *, published: str, heading: str | None = None, home: str = "/"
+    title: str,
+    paragraphs: Sequence[str],
+    *,
+    published: str,
+    heading: str | None = None,
+    home: str = "/",
+    pictures: Sequence[str] = (),
 ) -> str:
     """A saved page whose <title> is `title` (before the site's name) and whose article heading is
-    `heading` (the title by default); `published` as the page writes it (2022年11月07日)."""
-    body = "\n".join(f'<p style="text-indent:2em">{html.escape(p)}</p>' for p in paragraphs)
+    `heading` (the title by default); `published` as the page writes it (2022年11月07日). `pictures`
+    are the addresses of images the article shows after its paragraphs (a notice scanned as images)."""
+    body = "\n".join(
+        [
+            *(f'<p style="text-indent:2em">{html.escape(p)}</p>' for p in paragraphs),
+            *(f'<p><img src="{html.escape(src)}" style="max-width: 100%;" /></p>' for src in pictures),
+        ]
+    )
     return _PAGE.format(
         title=html.escape(title),
         site=SITE,

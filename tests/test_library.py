@@ -17,7 +17,7 @@ from api.cli import main
 from index.knowledge_base import IndexBuildError, KnowledgeBase
 from index.storage.generations import DB_FILE, current_generation, embedding_cache_path
 from index.storage.reprints import find_reprints, passage_texts
-from ingest.loader import load_document
+from ingest.loader import IngestError, load_document
 from ingest.model import Document, SourceText
 from ingest.pipeline import build_document
 from tests.conftest import copy_data_dir
@@ -68,6 +68,18 @@ def test_a_page_is_titled_as_its_title_says_with_its_week_and_dated(pages) -> No
     assert doc.title == WEEK_A_TITLE  # not the heading alone (每周一学), not the site (--学习专栏-…)
     assert doc.meta.published == "2022-11-07"
     assert all("学习专栏" not in p.text and "推荐阅读" not in p.text for p in doc.passages)
+
+
+def test_a_page_whose_article_is_only_pictures_is_refused_by_name_with_what_to_do(tmp_path) -> None:
+    """A notice published as scanned images, its page saved alone: there is no text to read but its
+    title, and the links around the article (上一篇：…, the hit counter's 次) are the site's; the member
+    is told to import the pictures, which are read by OCR."""
+    page = tmp_path / "8538.html"
+    pictures = ["/UploadFiles/2021/4/1.jpg", "/UploadFiles/2021/4/2.jpg"]
+    markup = saved_page("纪念马克思 习近平这样说", [], published="2018年05月14日", pictures=pictures)
+    page.write_text(markup, encoding="utf-8")
+    with pytest.raises(IngestError, match=r"^8538\.html：网页正文只有图片，没有文字：请把图片另存后导入"):
+        load_document(page)
 
 
 def test_pages_under_one_heading_are_separate_and_a_page_saved_twice_is_stored_once(

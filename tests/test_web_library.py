@@ -46,19 +46,35 @@ def saved_twice(web_dir: Path) -> set[str]:
     return {p.name for p in web_dir.glob("*.html.html") if (web_dir / p.name.removesuffix(".html")).exists()}
 
 
-def test_every_page_is_kept_and_each_article_is_one_document(web_library, web_dir) -> None:
+def pictures_only(web_dir: Path) -> set[str]:
+    """Pages whose article is images alone, saved without them (<img> in the article, no text)."""
+    article = re.compile(r'<div class="conTxt">(.*?)<!--endprint-->', re.S)
+    found = set()
+    for page in web_dir.glob("*.html"):
+        body = article.search(page.read_text(encoding="utf-8"))
+        text = body and re.sub(r"<[^>]+>|&nbsp;|\s", "", body.group(1))
+        if body and "<img" in body.group(1).lower() and not text:
+            found.add(page.name)
+    return found
+
+
+def test_every_page_with_text_is_kept_and_each_article_is_one_document(web_library, web_dir) -> None:
     kb, results = web_library
     pages = sorted(web_dir.glob("*.html"))
-    twice = saved_twice(web_dir)
-    assert len(pages) == 150 and len(twice) == 4
+    twice, pictures = saved_twice(web_dir), pictures_only(web_dir)
+    assert len(pages) == 150 and len(twice) == 4 and len(pictures) == 2
     assert len(results) == len(pages)  # SOURCES.md describes the folder: not a document
     statuses = Counter(r.status for r in results)
-    assert statuses == {"ingested": len(pages) - len(twice), "duplicate": len(twice)}
+    kept = len(pages) - len(twice) - len(pictures)
+    assert statuses == {"ingested": kept, "duplicate": len(twice), "failed": len(pictures)}
     duplicates = {Path(r.path).name: r.other_source for r in results if r.status == "duplicate"}
     assert duplicates == {name: name.removesuffix(".html") for name in twice}
+    failed = {Path(r.path).name: r.message for r in results if r.status == "failed"}
+    assert set(failed) == pictures
+    assert all("网页正文只有图片" in message for message in failed.values())
     live = kb.searcher()
-    assert {r.document_id for r in results} <= set(live.titles)
-    assert len(live.titles) == 6 + len(pages) - len(twice)
+    assert {r.document_id for r in results if r.status != "failed"} <= set(live.titles)
+    assert len(live.titles) == 6 + kept
 
 
 def test_every_page_title_is_its_own_and_specific(web_library, web_dir) -> None:
@@ -70,7 +86,7 @@ def test_every_page_title_is_its_own_and_specific(web_library, web_dir) -> None:
     site = ("--", *(f"{piece}-" for piece in pieces), *(f"-{piece}" for piece in pieces))
     assert not [t for t in titles if t in GENERIC or any(part in t for part in site) or "&" in t]
     live = kb.searcher()
-    dated = [live.metas[r.document_id].published for r in results]
+    dated = [live.metas[r.document_id].published for r in results if r.status != "failed"]
     assert all(re.fullmatch(r"20\d\d-\d\d-\d\d", d) for d in dated)
 
 
