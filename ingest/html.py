@@ -95,28 +95,19 @@ def _under_heading(tree: lxml.html.HtmlElement, heading: str) -> list[str]:
     the article, when it is too short for trafilatura to tell it from the page around it. Raises
     ValueError (PICTURES_ONLY) when the article is images and no text."""
     found = (h for h in tree.iter("h1", "h2", "h3") if heading and _tidy(h.text_content()) == heading)
-    node = start = next(found, None)
+    node = next(found, None)
+    # Images after the heading and not inside it (as an icon would be): XPath's following axis.
+    pictures = set(node.xpath("following::img")) if node is not None else set()
     while node is not None:
         lines = [line for line in _block_lines(node) if not _FURNITURE.match(line)]
         if sum(len(line) for line in lines if line != heading) >= _MIN_ARTICLE_CHARS:
             return lines
-        if _pictures_after(node, start):
+        if any(image in pictures for image in node.iter("img")):
             # An article of pictures (a notice scanned as images): nothing to read but its heading, and
             # the elements further out are the site's (its links to other pages, its menus).
             raise ValueError(PICTURES_ONLY)
         node = node.getparent()
     return []
-
-
-def _pictures_after(node: lxml.html.HtmlElement, heading: lxml.html.HtmlElement) -> bool:
-    """Whether `node` holds an image after `heading` (and not inside it, as an icon would be)."""
-    after = False
-    for element in node.iter():
-        if element is heading:
-            after = True
-        elif after and element.tag == "img" and heading not in element.iterancestors():
-            return True
-    return False
 
 
 def _block_lines(element: lxml.html.HtmlElement) -> list[str]:

@@ -52,8 +52,7 @@ def pictures_only(web_dir: Path) -> set[str]:
     found = set()
     for page in web_dir.glob("*.html"):
         body = article.search(page.read_text(encoding="utf-8"))
-        text = body and re.sub(r"<[^>]+>|&nbsp;|\s", "", body.group(1))
-        if body and "<img" in body.group(1).lower() and not text:
+        if body and "<img" in body.group(1).lower() and not re.sub(r"<[^>]+>|&nbsp;|\s", "", body.group(1)):
             found.add(page.name)
     return found
 
