@@ -35,6 +35,7 @@ _SITE_SEPARATOR = re.compile(r"\s*(?:--+|_|\s[|｜]\s|｜|\s[-–—]\s)\s*")
 _TITLE_LINES = 3  # the title counts as present when it is one of the body's first lines
 _SHORT_ARTICLE_CHARS = 200  # less article text than this, and it is looked for around the heading
 _MIN_ARTICLE_CHARS = 10
+_MENUS = ".//nav | .//ul[.//a] | .//ol[.//a]"  # the site's menus and lists of links to other pages
 _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section"})
 _FURNITURE = re.compile(
     r"(?:(?:文章)?来源|发布时间|发布日期|发表时间|信息来源|作者|责任编辑|编辑|浏览次数|点击数|阅读数|字号|【?字体"
@@ -92,16 +93,22 @@ def html_text(markup: str) -> SourceText:
 
 def _under_heading(tree: lxml.html.HtmlElement, heading: str) -> list[str]:
     """The lines of the smallest element around the article's heading that holds text besides it:
-    the article, when it is too short for trafilatura to tell it from the page around it. Raises
+    the article, when it is too short for trafilatura to tell it from the page around it. An article
+    of a few characters is the largest element holding them without the site's menus. Raises
     ValueError (PICTURES_ONLY) when the article is images and no text."""
     found = (h for h in tree.iter("h1", "h2", "h3") if heading and _tidy(h.text_content()) == heading)
     node = next(found, None)
     # Images after the heading and not inside it (as an icon would be): XPath's following axis.
     pictures = set(node.xpath("following::img")) if node is not None else set()
+    short: list[str] = []  # the lines of the last element that held a few characters of article
     while node is not None:
+        if short and node.xpath(_MENUS):
+            return short  # a notice of a line (特此通知。): the elements further out are the site's
         lines = [line for line in _block_lines(node) if not _FURNITURE.match(line)]
-        if sum(len(line) for line in lines if line != heading) >= _MIN_ARTICLE_CHARS:
+        chars = sum(len(line) for line in lines if line != heading)
+        if chars >= _MIN_ARTICLE_CHARS:
             return lines
+        short = lines if chars else short
         if any(image in pictures for image in node.iter("img")):
             # An article of pictures (a notice scanned as images): nothing to read but its heading, and
             # the elements further out are the site's (its links to other pages, its menus).

@@ -70,6 +70,24 @@ def test_a_page_is_titled_as_its_title_says_with_its_week_and_dated(pages) -> No
     assert all("学习专栏" not in p.text and "推荐阅读" not in p.text for p in doc.passages)
 
 
+@pytest.mark.parametrize(
+    "notice",
+    [["会议要求，各支部于本周五前报送学习计划，联系人：张三。", "特此通知。"], ["详见附件。"]],
+    ids=["two paragraphs", "one line"],
+)
+def test_a_short_notice_is_its_own_sentences_not_the_hit_counter_nor_the_site_menus(
+    tmp_path, notice: list[str]
+) -> None:
+    """Too short for the article extractor, the notice is read from the elements around its heading.
+    The hit counter's 次 follows a line break in the markup, which a browser shows as a space: it ends
+    the 点击数 line, the site's. A notice of a line is that line, not the menus further out."""
+    page = tmp_path / "notice.html"
+    markup = saved_page("关于报送学习计划的通知", notice, published="2022年11月07日")
+    page.write_text(markup, encoding="utf-8")
+    (passage,) = load_document(page).passages
+    assert passage.text == "\n".join(notice)
+
+
 def test_a_page_whose_article_is_only_pictures_is_refused_by_name_with_what_to_do(tmp_path) -> None:
     """A notice published as scanned images, its page saved alone: there is no text to read but its
     title, and the links around the article (上一篇：…, the hit counter's 次) are the site's; the member

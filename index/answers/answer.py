@@ -35,7 +35,19 @@ MAX_QUOTES = 3
 # Another document's sentence is cited too when the ranker finds its passage at least a third as likely
 # to answer as the first quote's: the listwise ranker's scores are log-probabilities (see its fitting).
 SECOND_GAP = math.log(3)
-QUOTE_FEATURES = ("share", "phrase", "cosine", "rank", "passage", "kind", "length", "list", "pair", "lead")
+QUOTE_FEATURES = (
+    "share",
+    "phrase",
+    "cosine",
+    "dilution",
+    "rank",
+    "passage",
+    "kind",
+    "length",
+    "list",
+    "pair",
+    "lead",
+)
 ABSTAIN_FEATURES = (
     "known",
     "known_pairs",
@@ -71,7 +83,8 @@ class QuoteCandidate:
     rank: int  # of its passage among the hits, from 0
     start: int
     end: int
-    cosine: float  # of its (lead-in) sentence with the question; the mean of a pair's two
+    cosine: float  # with the question: its (lead-in) sentence's; the best of a pair's or a paragraph's
+    dilution: float  # how far the mean of a pair's or a paragraph's sentences' cosines falls below the best
     fit: float  # is it the kind of sentence the question wants (index.retrieval.kinds.fit)
     shape: str  # SENTENCE, LIST (a lead-in with its items) or PAIR (two adjacent sentences, a paragraph)
     about_end: int  # end of what the quote is about: the lead-in of a list, else the whole quote
@@ -214,6 +227,7 @@ def _quote_features(query: Query, hits: list[Hit], quotes: list[QuoteCandidate])
         "share": leads.shares(),
         "phrase": leads.phrase_shares(),
         "cosine": cosines - cosines.max(),
+        "dilution": np.array([c.dilution for c in quotes]),
         "rank": np.array([1 / (1 + c.rank) for c in quotes]),
         "passage": np.array([c.hit.score - top for c in quotes]),
         "kind": np.array([c.fit for c in quotes]),
@@ -286,9 +300,13 @@ def _candidates(searcher: Searcher, query: Query, hits: list[Hit]) -> list[Quote
             start, end = spans[first][0], spans[last][1]
             if (label := _LABEL.match(text, start, end)) and label.end() < end:
                 start = label.end()
-            cosine = cosines[offset + first]
-            if shape == PAIR:  # both sentences must be about the question, not only one of them
-                cosine = float(np.mean(cosines[offset + first : offset + last + 1]))
+            cosine, dilution = cosines[offset + first], 0.0
+            if shape == PAIR:
+                # As near the question as its nearest sentence: a chronicle's entry (会议召开。…成立中央纪律
+                # 检查委员会，选举陈云为…) answers through one of its sentences. How far the rest stray from
+                # it is a signal of its own, not averaged into the cosine, which would bury the entry.
+                run = cosines[offset + first : offset + last + 1]
+                cosine, dilution = run.max(), float(run.max() - run.mean())
             found.append(
                 QuoteCandidate(
                     hit,
@@ -296,6 +314,7 @@ def _candidates(searcher: Searcher, query: Query, hits: list[Hit]) -> list[Quote
                     start,
                     end,
                     cosine=float(cosine),
+                    dilution=dilution,
                     fit=fit(query, text[start:end], is_list=shape == LIST),
                     shape=shape,
                     about_end=spans[first][1] if shape == LIST else end,
