@@ -108,7 +108,8 @@ def _under_heading(tree: lxml.html.HtmlElement, heading: str) -> list[str]:
         chars = sum(len(line) for line in lines if line != heading)
         if chars >= _MIN_ARTICLE_CHARS:
             return lines
-        short = lines if chars else short
+        if chars:
+            short = lines
         if any(image in pictures for image in node.iter("img")):
             # An article of pictures (a notice scanned as images): nothing to read but its heading, and
             # the elements further out are the site's (its links to other pages, its menus).

@@ -306,7 +306,8 @@ def _candidates(searcher: Searcher, query: Query, hits: list[Hit]) -> list[Quote
                 # 检查委员会，选举陈云为…) answers through one of its sentences. How far the rest stray from
                 # it is a signal of its own, not averaged into the cosine, which would bury the entry.
                 run = cosines[offset + first : offset + last + 1]
-                cosine, dilution = run.max(), float(run.max() - run.mean())
+                cosine = run.max()
+                dilution = float(cosine - run.mean())
             found.append(
                 QuoteCandidate(
                     hit,
