@@ -1,6 +1,7 @@
 """Quotes a study session can use whole: points explained by sentences of their own, quoted from the
 lead-in through the last point, a chronicle's entry for one date, and the slogan a counted question
-asks for. On four of the study column's saved pages, with the real model."""
+asks for, in a run or named under its count. On five of the study column's saved pages, with the real
+model."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from index.answers.answer import LIST, answer, gather
 from index.fitted.linear import Models
 from index.knowledge_base import KnowledgeBase
 
-# 红色资源 speech; 党史上的今天 of two dates; a week's study of the 不忘初心、牢记使命 theme education
-PAGES = ("14106.html", "14125.html", "14141.html", "10265.html")
+# 红色资源 speech; 党史上的今天 of three dates; a week's study of the 不忘初心、牢记使命 theme education
+PAGES = ("14106.html", "14125.html", "14141.html", "10265.html", "14092.html")
 RED_RESOURCES = "红色资源怎样保护好、管理好、运用好"
 
 
@@ -51,3 +52,12 @@ def test_a_counted_question_is_answered_by_a_run_of_that_many_items_sharing_no_c
     runs = [c for c in evidence.shown.quotes if c.quote.startswith(goals)]
     assert runs and all(c.fit > 0 for c in runs)  # the kind of sentence asked for: five items
     assert goals in answer(pages, question).citations[0].quote
+
+
+def test_a_counted_question_is_answered_where_the_items_are_named_under_their_count(pages):
+    question = "党的三大法宝是哪三个"  # 14092: 统一战线，武装斗争，党的建设，是…三个法宝
+    evidence = gather(pages, question, 5, None, Models.shipped())
+    named = [c for c in evidence.shown.quotes if "统一战线" in c.quote and "三个法宝" in c.quote]
+    assert named and all(c.fit == 1 for c in named)  # the kind of sentence asked for, as a run of three is
+    first = answer(pages, question).citations[0].quote
+    assert "统一战线" in first and "党的建设" in first and "三个法宝" in first

@@ -108,6 +108,14 @@ def test_a_count_asked_in_any_measure_word_asks_for_a_list_of_that_size(library,
     assert query.want is Want.LIST or count is None
 
 
+def test_a_counted_thing_named_under_its_count_answers_only_where_its_items_are_listed(library):
+    query = library.searcher().parse("党的三大法宝是哪三个", dense=False)
+    assert query.names_count("统一战线，武装斗争，党的建设，是中国共产党在中国革命中战胜敌人的三个法宝。")
+    assert query.names_count("党的三大法宝：统一战线、武装斗争、党的建设。")
+    assert not query.names_count("要用好党的三大法宝。")  # a passing mention does not say which they are
+    assert not query.names_count("统一战线，武装斗争，党的建设，是中国共产党的四个法宝。")  # another count
+
+
 def test_a_list_whose_last_item_is_joined_by_and_is_counted_whole(any_library):
     hits = any_library.searcher().search("三会一课是哪三个会", top_k=1)
     assert "党员大会、党小组会和上党课" in hits[0].passage.text

@@ -3,13 +3,16 @@
 Party texts love numbered slogans (两个维护, 五个学, 四个服从); members ask for them by their
 count. A run of parallel items joined by 、 that share a first or last character is such an
 enumeration; a query naming a count (四个…, 五个…, 3个…) prefers passages holding an
-enumeration of exactly that many items.
+enumeration of exactly that many items. A text may also list the items and then name them with
+their count (统一战线，武装斗争，党的建设，是…三个法宝): that answers 「三大法宝是哪三个」 too.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+
+from index.analysis.tokenize import tokenize
 
 _DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # A count asked for: 四个, 三大, 四点, 哪四种, 六项 (一个 counts nothing, nor the 十大 of 二十大, nor a
@@ -27,14 +30,51 @@ _CLAUSES = tuple(
 _LAST_JOINED = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:和|及|以及|与)(?=[\u4e00-\u9fff]{2})")
 MIN_ITEMS = 3  # two items joined by 、 are too common to signal a slogan
 MAX_ITEMS = 12
+_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")  # what a count counts: a word, not 是 or 的
+
+
+def _count(number: str) -> int:
+    return int(number) if number.isdigit() else _DIGITS[number]
 
 
 def query_count(query: str) -> int | None:
     match = _COUNT.search(query)
+    return None if match is None else _count(match.group(1))
+
+
+def counted_name(query: str) -> re.Pattern[str] | None:
+    """The thing a counted question counts, as a text names it with that count in any measure word
+    (三大法宝 → 三个法宝, 三个主要的法宝, 3大法宝), or None where no word follows the count (哪四种)."""
+    match = _COUNT.search(query)
     if match is None:
         return None
-    number = match.group(1)
-    return int(number) if number.isdigit() else _DIGITS[number]
+    after = query[match.end() :]
+    words = [w for w in tokenize(after) if _WORD.fullmatch(w)]
+    if not words or not after.startswith(words[0]):
+        return None
+    value = _count(match.group(1))
+    forms = "|".join([str(value), *(c for c, v in _DIGITS.items() if v == value)])  # 两 and 二 alike
+    return re.compile(
+        rf"(?<![一二两三四五六七八九十百\d])(?:{forms})(?:个|大|点|项|种|条|类)"
+        rf"[\u4e00-\u9fff]{{0,4}}?{re.escape(words[0])}"
+    )
+
+
+_SENTENCE_END = "。！？!?\n"
+_LISTING = re.compile(r"[、，,；;]")
+
+
+def names_count(name: re.Pattern[str], count: int, text: str) -> bool:
+    """Whether `text` names the counted thing (`counted_name`) where it lists the items too: in a
+    sentence with room for `count` of them (A，B，C，是…三个法宝) or before a colon (三个法宝：…). A
+    passing mention (坚持三大法宝) does not answer which they are."""
+    for match in name.finditer(text):
+        start = max(text.rfind(end, 0, match.start()) for end in _SENTENCE_END) + 1
+        ends = [at for at in (text.find(end, match.end()) for end in _SENTENCE_END) if at >= 0]
+        sentence = text[start : min(ends, default=len(text))]
+        if len(_LISTING.findall(sentence)) >= count - 1 or text.startswith(("：", ":"), match.end()):
+            return True
+    return False
 
 
 def _shared(items: list[str]) -> str:

@@ -4,7 +4,8 @@ Candidates are the best lexical and the best dense passages. Each gets the retri
 (min-max normalised over their own top candidates, since BM25 and cosine live on different
 scales), its ranks in both lists, a BM25 score over character pairs, the share of the question's
 words it holds (plain, rarity-weighted, within one sentence, in its headings, as adjacent pairs),
-whether it is the kind of sentence the question wants, a counted enumeration of the asked size, the
+whether it is the kind of sentence the question wants, a counted enumeration of the asked size (or the
+counted thing named under its count where its items are listed), the
 years the question names (in its text or headings),
 its document's authority and its length, and the score of a second lexical pass expanded with the
 words of the first pass's best passages (pseudo-relevance feedback: members' words bridged to the
@@ -207,8 +208,10 @@ def candidates(
         ),
         "enumeration": np.array(
             [
-                enumeration_match(query.count, query.text, corpus.enumerations[r]) if query.count else 0.0
-                for r in rows
+                max(enumeration_match(query.count, query.text, corpus.enumerations[r]), query.names_count(t))
+                if query.count
+                else 0.0
+                for r, t in zip(rows, texts, strict=True)
             ]
         ),
         "year": query.presence([t + h for t, h in zip(texts, headings, strict=True)]).year_shares(),

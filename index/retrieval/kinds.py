@@ -41,6 +41,10 @@ def fit(question: Query, text: str, *, is_list: bool, found: set[tuple[int, str]
             return -1.0  # it answers what the topic belongs to: a wrong answer, not a weak one
         # A quote's own run of the asked size answers a counted question even when its items share no
         # character (理论学习有收获、思想政治受洗礼…); in whole passages (`found`) such runs are too common.
+        # A，B，C，是…三个法宝: the items named under the count asked (a whole passage's naming is read by
+        # the ranker's enumeration signal instead).
+        if question.count is not None and found is None and question.names_count(text):
+            return 1.0
         found = enumerations(text, unshared=True) if found is None else found
         if question.count is not None:
             return enumeration_match(question.count, question.text, found)

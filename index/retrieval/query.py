@@ -7,6 +7,7 @@ scores and the abstention decision all read this one object instead of tokenisin
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -14,7 +15,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from index.analysis.enumerations import query_count
+from index.analysis.enumerations import counted_name, names_count, query_count
 from index.analysis.intent import Want, asked_units, asked_years, topic, want
 from index.analysis.tokenize import bigrams, content_bigrams, key_terms, query_terms, synonyms
 from index.retrieval.bm25 import Bm25
@@ -25,6 +26,8 @@ class Query:
     text: str  # as typed
     want: Want  # the kind of sentence that answers it
     count: int | None  # the size of the list asked for (四个… → 4); None unless the question wants a list
+    # What the count counts, as a text names it (三大法宝 → 三个法宝); None without a count or a word after.
+    counted: re.Pattern[str] | None
     units: tuple[str, ...]  # the units of the number asked for (几年 → 年; 多久 → any period)
     years: tuple[tuple[str, str], ...]  # the years it names, as digits and in Chinese numerals
     terms: dict[str, float]  # lexical terms of the topic (question words dropped) -> query weight
@@ -53,6 +56,12 @@ class Query:
     def as_typed(self) -> Query:
         """The same question read in its own words only (dense scores and cosines)."""
         return replace(self, bridged=None, bridged_vector=None)
+
+    def names_count(self, text: str) -> bool:
+        """Whether `text` lists the counted thing under its count (A，B，C，是…三个法宝)."""
+        if self.counted is None or self.count is None:
+            return False
+        return names_count(self.counted, self.count, text)
 
     def share(self, text: str) -> float:
         """Share of the question's weight in terms that occur in `text` (lower-cased)."""
@@ -178,10 +187,12 @@ def parse(
         bridged = nearest(bridged_vector)
     content = set(content_bigrams(about))
     wanted = want(text)
+    count = query_count(text) if wanted is Want.LIST else None
     return Query(
         text,
         wanted,
-        query_count(text) if wanted is Want.LIST else None,
+        count,
+        counted_name(text) if count is not None else None,
         asked_units(text),
         asked_years(text),
         terms,
