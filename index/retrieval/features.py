@@ -5,11 +5,10 @@ Candidates are the best lexical and the best dense passages. Each gets the retri
 scales), its ranks in both lists, a BM25 score over character pairs, the share of the question's
 words it holds (plain, rarity-weighted, within one sentence, in its headings, as adjacent pairs),
 whether it is the kind of sentence the question wants, a counted enumeration of the asked size (or the
-counted thing named under its count where its items are listed), the
-years the question names (in its text or headings),
-its document's authority and its length, and the score of a second lexical pass expanded with the
-words of the first pass's best passages (pseudo-relevance feedback: members' words bridged to the
-documents' own). A fitted linear model (index.fitted) weighs them.
+counted thing named under its count where its items are listed), the years the question names (in its
+text or headings), its document's authority and its length, and the score of a second lexical pass
+expanded with the words of the first pass's best passages (pseudo-relevance feedback: members' words
+bridged to the documents' own). A fitted linear model (index.fitted) weighs them.
 """
 
 from __future__ import annotations
@@ -166,6 +165,14 @@ def _feedback(query: Query, body: Bm25, first: np.ndarray) -> np.ndarray:
     return body.scores(terms)
 
 
+def _enumeration(query: Query, text: str, found: set[tuple[int, str]]) -> float:
+    """How well the passage holds the counted list asked for: its enumerations (`found`), or the counted
+    thing named under its count where the items are listed (A，B，C，是…三个法宝)."""
+    if query.count is None:
+        return 0.0
+    return max(enumeration_match(query.count, query.text, found), float(query.names_count(text)))
+
+
 def candidates(
     query: Query,
     corpus: Corpus,
@@ -207,12 +214,7 @@ def candidates(
             [fit(query, corpus.texts[r], is_list=False, found=corpus.enumerations[r]) for r in rows]
         ),
         "enumeration": np.array(
-            [
-                max(enumeration_match(query.count, query.text, corpus.enumerations[r]), query.names_count(t))
-                if query.count
-                else 0.0
-                for r, t in zip(rows, texts, strict=True)
-            ]
+            [_enumeration(query, t, corpus.enumerations[r]) for r, t in zip(rows, texts, strict=True)]
         ),
         "year": query.presence([t + h for t, h in zip(texts, headings, strict=True)]).year_shares(),
         "feedback": feedback[rows],
