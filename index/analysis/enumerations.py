@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from index.analysis.tokenize import tokenize
 
@@ -42,9 +43,34 @@ def query_count(query: str) -> int | None:
     return None if match is None else _count(match.group(1))
 
 
-def counted_name(query: str) -> re.Pattern[str] | None:
+_SENTENCE_END = "。！？!?\n"  # not ；: items joined by ； are one sentence's list
+_LISTING = re.compile(r"[、，,；;]")
+
+
+@dataclass(frozen=True, slots=True)
+class CountedName:
     """The thing a counted question counts, as a text names it with that count in any measure word
-    (三大法宝 → 三个法宝, 三个主要的法宝, 3大法宝), or None where no word follows the count (哪四种)."""
+    (三大法宝 → 三个法宝, 三个主要的法宝, 3大法宝)."""
+
+    size: int
+    pattern: re.Pattern[str]
+
+    def listed_in(self, text: str) -> bool:
+        """Whether `text` names it where it lists the items too: in a sentence with room for `size` of
+        them (A，B，C，是…三个法宝) or before a colon (三个法宝：…). A passing mention (坚持三大法宝) does not
+        answer which they are."""
+        for match in self.pattern.finditer(text):
+            start = max(text.rfind(end, 0, match.start()) for end in _SENTENCE_END) + 1
+            ends = [at for at in (text.find(end, match.end()) for end in _SENTENCE_END) if at >= 0]
+            sentence = text[start : min(ends, default=len(text))]
+            if len(_LISTING.findall(sentence)) >= self.size - 1 or text.startswith(("：", ":"), match.end()):
+                return True
+        return False
+
+
+def counted_name(query: str) -> CountedName | None:
+    """What the query's count counts (三大法宝 → 法宝), or None where it names no count or no word
+    follows the count (哪四种)."""
     match = _COUNT.search(query)
     if match is None:
         return None
@@ -52,29 +78,15 @@ def counted_name(query: str) -> re.Pattern[str] | None:
     words = [w for w in tokenize(after) if _WORD.fullmatch(w)]
     if not words or not after.startswith(words[0]):
         return None
-    value = _count(match.group(1))
-    forms = "|".join([str(value), *(c for c, v in _DIGITS.items() if v == value)])  # 两 and 二 alike
-    return re.compile(
-        rf"(?<![一二两三四五六七八九十百\d])(?:{forms})(?:个|大|点|项|种|条|类)"
-        rf"[\u4e00-\u9fff]{{0,4}}?{re.escape(words[0])}"
+    size = _count(match.group(1))
+    forms = "|".join([str(size), *(c for c, v in _DIGITS.items() if v == size)])  # 两 and 二 alike
+    return CountedName(
+        size,
+        re.compile(
+            rf"(?<![一二两三四五六七八九十百\d])(?:{forms})(?:个|大|点|项|种|条|类)"
+            rf"[\u4e00-\u9fff]{{0,4}}?{re.escape(words[0])}"
+        ),
     )
-
-
-_SENTENCE_END = "。！？!?\n"
-_LISTING = re.compile(r"[、，,；;]")
-
-
-def names_count(name: re.Pattern[str], count: int, text: str) -> bool:
-    """Whether `text` names the counted thing (`counted_name`) where it lists the items too: in a
-    sentence with room for `count` of them (A，B，C，是…三个法宝) or before a colon (三个法宝：…). A
-    passing mention (坚持三大法宝) does not answer which they are."""
-    for match in name.finditer(text):
-        start = max(text.rfind(end, 0, match.start()) for end in _SENTENCE_END) + 1
-        ends = [at for at in (text.find(end, match.end()) for end in _SENTENCE_END) if at >= 0]
-        sentence = text[start : min(ends, default=len(text))]
-        if len(_LISTING.findall(sentence)) >= count - 1 or text.startswith(("：", ":"), match.end()):
-            return True
-    return False
 
 
 def _shared(items: list[str]) -> str:

@@ -43,7 +43,7 @@ def fit(question: Query, text: str, *, is_list: bool, found: set[tuple[int, str]
         # character (理论学习有收获、思想政治受洗礼…); in whole passages (`found`) such runs are too common.
         # A，B，C，是…三个法宝: the items named under the count asked (a whole passage's naming is read by
         # the ranker's enumeration signal instead).
-        if question.count is not None and found is None and question.names_count(text):
+        if found is None and question.names_count(text):
             return 1.0
         found = enumerations(text, unshared=True) if found is None else found
         if question.count is not None:

@@ -7,7 +7,6 @@ scores and the abstention decision all read this one object instead of tokenisin
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -15,7 +14,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from index.analysis.enumerations import counted_name, names_count, query_count
+from index.analysis.enumerations import CountedName, counted_name, query_count
 from index.analysis.intent import Want, asked_units, asked_years, topic, want
 from index.analysis.tokenize import bigrams, content_bigrams, key_terms, query_terms, synonyms
 from index.retrieval.bm25 import Bm25
@@ -27,7 +26,7 @@ class Query:
     want: Want  # the kind of sentence that answers it
     count: int | None  # the size of the list asked for (四个… → 4); None unless the question wants a list
     # What the count counts, as a text names it (三大法宝 → 三个法宝); None without a count or a word after.
-    counted: re.Pattern[str] | None
+    counted: CountedName | None
     units: tuple[str, ...]  # the units of the number asked for (几年 → 年; 多久 → any period)
     years: tuple[tuple[str, str], ...]  # the years it names, as digits and in Chinese numerals
     terms: dict[str, float]  # lexical terms of the topic (question words dropped) -> query weight
@@ -59,9 +58,7 @@ class Query:
 
     def names_count(self, text: str) -> bool:
         """Whether `text` lists the counted thing under its count (A，B，C，是…三个法宝)."""
-        if self.counted is None or self.count is None:
-            return False
-        return names_count(self.counted, self.count, text)
+        return self.counted is not None and self.counted.listed_in(text)
 
     def share(self, text: str) -> float:
         """Share of the question's weight in terms that occur in `text` (lower-cased)."""
