@@ -43,6 +43,9 @@ _FURNITURE = re.compile(
     r"\s*[:：]"
     r"|(?:【?(?:打印本页|打印正文|打印|关闭窗口|关闭|分享到|收藏)】?\s*)+$"
 )
+# A hit counter's value and unit (点击数：<script>…</script>\n 次): the counter's script writes the number,
+# and a line break in the markup may leave the unit on a line of its own after the label.
+_COUNTER_VALUE = re.compile(r"[\d,]*\s*人?次")
 _DATE_LABEL = re.compile(
     r"(?:发布时间|发布日期|发表时间|发布于|日期|时间)\s*[:：]?\s*"
     r"(?P<y>(?:19|20)\d\d)\s*[年./-]\s*(?P<m>\d{1,2})\s*[月./-]\s*(?P<d>\d{1,2})"
@@ -68,8 +71,7 @@ def html_text(markup: str) -> SourceText:
         raise  # the worker's memory limit, not damage
     except Exception as exc:  # lxml raises on markup it cannot repair
         raise ValueError(DAMAGED) from exc
-    lines = [line.strip() for line in (document.text or "").split("\n")] if document is not None else []
-    lines = [line for line in lines if line and not _FURNITURE.match(line)]
+    lines = _article_lines(document.text or "") if document is not None else []
     title, heading = page_title(tree, document.title if document is not None else "")
     if sum(map(len, lines)) < _SHORT_ARTICLE_CHARS:  # trafilatura may drop a short article whole
         lines = _under_heading(tree, heading) or lines
@@ -89,6 +91,34 @@ def html_text(markup: str) -> SourceText:
     return SourceText(
         "\n".join(lines), "html", headings=headings, title=title, published=_published(tree, heading or title)
     )
+
+
+def _article_lines(text: str) -> list[str]:
+    """The extracted text's lines without the site's furniture, and without a value the page's script
+    filled in after a furniture label that ends its line (点击数：, then 次 on the next)."""
+    lines: list[str] = []
+    after_label = False
+    for line in (raw.strip() for raw in text.split("\n")):
+        if not line:
+            continue
+        furniture = bool(_FURNITURE.match(line))
+        if not furniture and not (after_label and _COUNTER_VALUE.fullmatch(line)):
+            lines.append(line)
+        after_label = furniture and line.endswith((":", "："))
+    return _unwrap_layout_tables(lines)
+
+
+def _unwrap_layout_tables(lines: list[str]) -> list[str]:
+    """A row of one cell is the page's layout (a photo's caption, a whole reprint in a cell, a heading
+    across a table's columns), not data: it is a line of text, not "| cell |", and so is a subheading an
+    author framed with pipes (| 组织引领 战斗堡垒 |). Rows of several cells keep them ("| a | b |")."""
+    kept: list[str] = []
+    for line in lines:
+        one_cell = len(line) > 1 and line[0] == line[-1] == "|" and "|" not in line[1:-1]
+        cell = line[1:-1].strip() if one_cell else line
+        if cell.strip("-"):  # an empty cell, or the rule under a one-column table's header
+            kept.append(cell)
+    return kept
 
 
 def _under_heading(tree: lxml.html.HtmlElement, heading: str) -> list[str]:

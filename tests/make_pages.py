@@ -60,13 +60,16 @@ def saved_page(
     heading: str | None = None,
     home: str = "/",
     pictures: Sequence[str] = (),
+    tables: Sequence[Sequence[Sequence[str]]] = (),
 ) -> str:
     """A saved page whose <title> is `title` (before the site's name) and whose article heading is
     `heading` (the title by default); `published` as the page writes it (2022年11月07日). `pictures`
-    are the addresses of images the article shows after its paragraphs (a notice scanned as images)."""
+    are the addresses of images the article shows after its paragraphs (a notice scanned as images);
+    `tables` (rows of cells) follow the paragraphs."""
     body = "\n".join(
         [
             *(f'<p style="text-indent:2em">{html.escape(p)}</p>' for p in paragraphs),
+            *(_table(rows) for rows in tables),
             *(f'<p><img src="{html.escape(src)}" style="max-width: 100%;" /></p>' for src in pictures),
         ]
     )
@@ -78,6 +81,11 @@ def saved_page(
         body=body,
         home=home,
     )
+
+
+def _table(rows: Sequence[Sequence[str]]) -> str:
+    cells = ("".join(f"<td>{html.escape(cell)}</td>" for cell in row) for row in rows)
+    return '<table width="100%" border="0">' + "".join(f"<tr>{row}</tr>" for row in cells) + "</table>"
 
 
 TWO_SPEECHES = (

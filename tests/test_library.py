@@ -88,6 +88,32 @@ def test_a_short_notice_is_its_own_sentences_not_the_hit_counter_nor_the_site_me
     assert passage.text == "\n".join(notice)
 
 
+def test_a_one_column_table_is_read_as_text_and_a_table_of_columns_keeps_its_cells(tmp_path) -> None:
+    """A page that reprints a newspaper report in a table of one column (its headline, an empty row,
+    the report): the report is quoted as text, without the cell's pipes. A schedule keeps its columns."""
+    report = "■ 首席记者 张科勇 本报讯 昨天上午，市委召开全市“六讲六做”大宣讲活动动员部署会。"
+    headline = "持续兴起学习宣传贯彻热潮 推动六中全会精神家喻户晓"
+    schedule = [["时间", "宣讲内容"], ["12月上旬", "党的百年奋斗重大成就"]]
+    page = tmp_path / "14605.html"
+    page.write_text(
+        saved_page(
+            "每周一学（2021年12月6日—12月12日）",
+            [
+                "浙江在线11月27日讯 26日至27日，省委利用两天时间，举行专题学习会，深入学习领会党的十九届"
+                "六中全会精神，开展研讨交流、推动贯彻落实。",
+                "省委书记主持会议并讲话，强调要深入学习贯彻党的十九届六中全会精神，团结带领全省广大党员干部"
+                "群众紧密团结在以习近平同志为核心的党中央周围，不断从党的百年奋斗重大成就和历史经验中汲取"
+                "智慧和力量。",
+            ],
+            published="2021年12月06日",
+            tables=[[[headline], [""], [report]], schedule],
+        ),
+        encoding="utf-8",
+    )
+    lines = "\n".join(p.text for p in load_document(page).passages).split("\n")
+    assert lines[-4:] == [headline, report, "| 时间 | 宣讲内容 |", "| 12月上旬 | 党的百年奋斗重大成就 |"]
+
+
 def test_a_page_whose_article_is_only_pictures_is_refused_by_name_with_what_to_do(tmp_path) -> None:
     """A notice published as scanned images, its page saved alone: there is no text to read but its
     title, and the links around the article (上一篇：…, the hit counter's 次) are the site's; the member
