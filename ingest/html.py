@@ -149,12 +149,17 @@ def _under_heading(tree: lxml.html.HtmlElement, heading: str) -> list[str]:
 
 
 def _block_lines(element: lxml.html.HtmlElement) -> list[str]:
-    """An element's text, one line per paragraph. A line break in the markup is a space, as a browser
-    shows it (点击数：<script>…</script>\n次 is one line), and only blocks break lines."""
+    """An element's text, one line per paragraph or table row. A line break in the markup is a space,
+    as a browser shows it (点击数：<script>…</script>\n次 is one line), and only blocks break lines."""
     copy = copy_element(element)
     for node in copy.iter():
         node.text = node.text and node.text.replace("\n", " ")
         node.tail = node.tail and node.tail.replace("\n", " ")
+    for row in list(copy.iter("tr")):  # a table's row as the article extractor writes it: | a | b |
+        cells = [_tidy(cell.text_content()) for cell in row if cell.tag in ("td", "th")]
+        for cell in list(row):
+            row.remove(cell)
+        row.text = f"| {' | '.join(cells)} |" if len(cells) > 1 else "".join(cells)
     for child in copy.iter(*_BLOCKS):
         child.tail = "\n" + (child.tail or "")
     return [line for line in (_tidy(raw) for raw in copy.text_content().split("\n")) if line]

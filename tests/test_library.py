@@ -114,6 +114,18 @@ def test_a_one_column_table_is_read_as_text_and_a_table_of_columns_keeps_its_cel
     assert lines[-4:] == [headline, report, "| 时间 | 宣讲内容 |", "| 12月上旬 | 党的百年奋斗重大成就 |"]
 
 
+def test_a_short_notice_keeps_its_tables_rows_and_cells_apart(tmp_path) -> None:
+    """A notice too short for the article extractor, read from the elements around its heading: a
+    table's row is one line with its cells apart (联系人 and 张三 are two words, not 联系人张三)."""
+    page = tmp_path / "notice.html"
+    contacts = [["支部", "联系人"], ["第一支部", "张三"]]
+    notice = ["各支部于本周五前报送学习计划。"]
+    markup = saved_page("关于报送学习计划的通知", notice, published="2022年11月07日", tables=[contacts])
+    page.write_text(markup, encoding="utf-8")
+    (passage,) = load_document(page).passages
+    assert passage.text == "各支部于本周五前报送学习计划。\n| 支部 | 联系人 |\n| 第一支部 | 张三 |"
+
+
 def test_a_page_whose_article_is_only_pictures_is_refused_by_name_with_what_to_do(tmp_path) -> None:
     """A notice published as scanned images, its page saved alone: there is no text to read but its
     title, and the links around the article (上一篇：…, the hit counter's 次) are the site's; the member
