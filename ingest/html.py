@@ -46,6 +46,7 @@ _FURNITURE = re.compile(
 # A hit counter's value and unit (点击数：<script>…</script>\n 次): the counter's script writes the number,
 # and a line break in the markup may leave the unit on a line of its own after the label.
 _COUNTER_VALUE = re.compile(r"[\d,]*\s*人?次")
+_TABLE_RULE = re.compile(r"[|:\-\s]*")
 _DATE_LABEL = re.compile(
     r"(?:发布时间|发布日期|发表时间|发布于|日期|时间)\s*[:：]?\s*"
     r"(?P<y>(?:19|20)\d\d)\s*[年./-]\s*(?P<m>\d{1,2})\s*[月./-]\s*(?P<d>\d{1,2})"
@@ -116,7 +117,7 @@ def _unwrap_layout_tables(lines: list[str]) -> list[str]:
     for line in lines:
         one_cell = len(line) > 1 and line[0] == line[-1] == "|" and "|" not in line[1:-1]
         cell = line[1:-1].strip() if one_cell else line
-        if cell.strip("-"):  # an empty cell, or the rule under a one-column table's header
+        if not _TABLE_RULE.fullmatch(cell):  # an empty cell, or the rule under a header (|---|---|)
             kept.append(cell)
     return kept
 

@@ -65,7 +65,8 @@ def saved_page(
     """A saved page whose <title> is `title` (before the site's name) and whose article heading is
     `heading` (the title by default); `published` as the page writes it (2022年11月07日). `pictures`
     are the addresses of images the article shows after its paragraphs (a notice scanned as images);
-    `tables` (rows of cells) follow the paragraphs."""
+    `tables` (rows of cells) follow the paragraphs; a table of several columns has its first row as
+    its header."""
     body = "\n".join(
         [
             *(f'<p style="text-indent:2em">{html.escape(p)}</p>' for p in paragraphs),
@@ -84,7 +85,11 @@ def saved_page(
 
 
 def _table(rows: Sequence[Sequence[str]]) -> str:
-    cells = ("".join(f"<td>{html.escape(cell)}</td>" for cell in row) for row in rows)
+    tags = ["th" if rows and len(rows[0]) > 1 else "td", *["td"] * (len(rows) - 1)]
+    cells = (
+        "".join(f"<{tag}>{html.escape(cell)}</{tag}>" for cell in row)
+        for tag, row in zip(tags, rows, strict=True)
+    )
     return '<table width="100%" border="0">' + "".join(f"<tr>{row}</tr>" for row in cells) + "</table>"
 
 

@@ -90,7 +90,8 @@ def test_a_short_notice_is_its_own_sentences_not_the_hit_counter_nor_the_site_me
 
 def test_a_one_column_table_is_read_as_text_and_a_table_of_columns_keeps_its_cells(tmp_path) -> None:
     """A page that reprints a newspaper report in a table of one column (its headline, an empty row,
-    the report): the report is quoted as text, without the cell's pipes. A schedule keeps its columns."""
+    the report): the report is quoted as text, without the cell's pipes. A schedule keeps its columns,
+    without the rule the extractor draws under its header (|---|---|)."""
     report = "■ 首席记者 张科勇 本报讯 昨天上午，市委召开全市“六讲六做”大宣讲活动动员部署会。"
     headline = "持续兴起学习宣传贯彻热潮 推动六中全会精神家喻户晓"
     schedule = [["时间", "宣讲内容"], ["12月上旬", "党的百年奋斗重大成就"]]
