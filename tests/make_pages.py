@@ -65,8 +65,8 @@ def saved_page(
     """A saved page whose <title> is `title` (before the site's name) and whose article heading is
     `heading` (the title by default); `published` as the page writes it (2022年11月07日). `pictures`
     are the addresses of images the article shows after its paragraphs (a notice scanned as images);
-    `tables` (rows of cells) follow the paragraphs; a table of several columns has its first row as
-    its header."""
+    `tables` (rows of cells; a table of several columns has its first row as its header) follow the
+    paragraphs."""
     body = "\n".join(
         [
             *(f'<p style="text-indent:2em">{html.escape(p)}</p>' for p in paragraphs),
@@ -85,12 +85,12 @@ def saved_page(
 
 
 def _table(rows: Sequence[Sequence[str]]) -> str:
-    tags = ["th" if rows and len(rows[0]) > 1 else "td", *["td"] * (len(rows) - 1)]
-    cells = (
-        "".join(f"<{tag}>{html.escape(cell)}</{tag}>" for cell in row)
-        for tag, row in zip(tags, rows, strict=True)
-    )
-    return '<table width="100%" border="0">' + "".join(f"<tr>{row}</tr>" for row in cells) + "</table>"
+    body = "".join(_row(cells, "th" if n == 0 and len(cells) > 1 else "td") for n, cells in enumerate(rows))
+    return f'<table width="100%" border="0">{body}</table>'
+
+
+def _row(cells: Sequence[str], tag: str) -> str:
+    return "<tr>" + "".join(f"<{tag}>{html.escape(cell)}</{tag}>" for cell in cells) + "</tr>"
 
 
 TWO_SPEECHES = (

@@ -17,9 +17,11 @@ from index.analysis.tokenize import tokenize
 
 _DIGITS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # A count asked for: 四个, 三大, 四点, 哪四种, 六项 (一个 counts nothing, nor the 十大 of 二十大, nor a
-# period: 两个月, 三个工作日).
+# period: 两个月, 三个工作日). The same count and measure words find the counted thing in a text.
+_NOT_WITHIN_A_NUMBER = r"(?<![一二两三四五六七八九十百\d])"
+_MEASURES = "大|点|项|种|条|类"  # and 个
 _COUNT = re.compile(
-    r"(?<![一二两三四五六七八九十百\d])([两二三四五六七八九十]|\d{1,2})(?:个(?!月|工作日|小时)|大|点|项|种|条|类)"
+    rf"{_NOT_WITHIN_A_NUMBER}([两二三四五六七八九十]|\d{{1,2}})(?:个(?!月|工作日|小时)|{_MEASURES})"
 )
 # Items: short runs of CJK characters (quotes allowed) separated by 、, or longer parallel clauses
 # separated by ； or ， (始终坚定…；始终强化…；始终筑牢…).
@@ -83,8 +85,7 @@ def counted_name(query: str) -> CountedName | None:
     return CountedName(
         size,
         re.compile(
-            rf"(?<![一二两三四五六七八九十百\d])(?:{forms})(?:个|大|点|项|种|条|类)"
-            rf"[\u4e00-\u9fff]{{0,4}}?{re.escape(words[0])}"
+            rf"{_NOT_WITHIN_A_NUMBER}(?:{forms})(?:个|{_MEASURES})[\u4e00-\u9fff]{{0,4}}?{re.escape(words[0])}"
         ),
     )
 
