@@ -10,6 +10,7 @@ import pytest
 from api.cli import main
 from index.analysis.enumerations import enumerations
 from index.analysis.intent import Want
+from index.analysis.question_parts import question_parts
 from index.analysis.tokenize import key_terms, synonyms
 from index.evaluation.metrics import load_questions
 
@@ -127,6 +128,33 @@ def test_parallel_clauses_joined_by_semicolons_are_an_enumeration():
         "可以获得四点重要经验：始终坚定“一国两制”制度自信；始终强化“一国两制”使命担当；"
         "始终筑牢“一国两制”社会政治基础；始终维护“一国两制”和谐稳定。"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "领导给人办事，家属收了人家的钱，领导要受处分吗",
+            ("领导给人办事", "家属收了人家的钱", "领导要受处分吗"),
+        ),
+        ("读原著 悟原理 学原文", ("读原著", "悟原理", "学原文")),
+        ("三中全会决定一共多少条、多少项改革举措", ()),  # one part asking two numbers
+        ("主题党日要包括哪些内容？", ()),
+        ("这事归谁管，呢", ()),  # a particle after a comma is no part
+    ],
+)
+def test_a_question_asked_in_several_parts_is_read_part_by_part(question, parts):
+    assert question_parts(question) == parts
+
+
+def test_each_part_of_a_question_is_searched_on_its_own(any_library):
+    searcher = any_library.searcher()
+    several = searcher.parse("党员受了处分，还能继续当党代表吗")
+    assert len(several.parts) == 2
+    signal = searcher.candidates(several).features["parts"]
+    assert signal.max() <= 0 and signal.min() < signal.max()  # how far each passage is from the nearest
+    one = searcher.parse("党员受了处分还能继续当党代表吗")
+    assert one.parts == () and not searcher.candidates(one).features["parts"].any()
 
 
 def test_several_of_something_asks_for_no_number(library):

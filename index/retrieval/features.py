@@ -6,7 +6,8 @@ scales), its ranks in both lists, a BM25 score over character pairs, the share o
 words it holds (plain, rarity-weighted, within one sentence, in its headings, as adjacent pairs),
 whether it is the kind of sentence the question wants, a counted enumeration of the asked size (or the
 counted thing named under its count where its items are listed), the years the question names (in its
-text or headings), its document's authority and its length, and the score of a second lexical pass
+text or headings), how near its sentences come to every part of a question asked in several, its
+document's authority and its length, and the score of a second lexical pass
 expanded with the words of the first pass's best passages (pseudo-relevance feedback: members' words
 bridged to the documents' own). A fitted linear model (index.fitted) weighs them.
 """
@@ -33,6 +34,7 @@ FEATURES = (
     "heading",
     "bigram",
     "cosine",
+    "parts",
     "lexical_rank",
     "dense_rank",
     "coverage",
@@ -182,6 +184,7 @@ def candidates(
     heading: np.ndarray,
     chars: np.ndarray,
     dense: np.ndarray,
+    parts: np.ndarray,
     allowed: np.ndarray,
 ) -> Candidates:
     lexical, heading, chars, dense = (np.where(allowed, s, 0.0) for s in (lexical, heading, chars, dense))
@@ -203,6 +206,7 @@ def candidates(
         "heading": normalise(heading)[rows],
         "bigram": normalise(chars)[rows],
         "cosine": np.where(found, dense[rows], floor) - best,
+        "parts": parts[rows],
         "lexical_rank": _rank_feature(lexical_order, rows, len(lexical)),
         "dense_rank": _rank_feature(dense_order, rows, len(dense)),
         "coverage": presence.coverages(),

@@ -16,6 +16,7 @@ import numpy as np
 
 from index.analysis.enumerations import CountedName, counted_name, query_count
 from index.analysis.intent import Want, asked_units, asked_years, topic, want
+from index.analysis.question_parts import question_parts
 from index.analysis.tokenize import bigrams, content_bigrams, key_terms, query_terms, synonyms
 from index.retrieval.bm25 import Bm25
 
@@ -51,6 +52,9 @@ class Query:
     # None: the question has no such word.
     bridged_vector: np.ndarray | None = None
     bridged: tuple[np.ndarray, np.ndarray] | None = None
+    # The units nearest each part of a question asked in several (index.analysis.question_parts), each
+    # part embedded alone; () for a question asked in one.
+    parts: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
 
     def as_typed(self) -> Query:
         """The same question read in its own words only (dense scores and cosines)."""
@@ -182,6 +186,9 @@ def parse(
     if extra and embed is not None and nearest is not None:
         bridged_vector = embed(f"{text}（{'，'.join(extra)}）")
         bridged = nearest(bridged_vector)
+    parts = ()
+    if embed is not None and nearest is not None:
+        parts = tuple(nearest(embed(part)) for part in question_parts(text))
     content = set(content_bigrams(about))
     wanted = want(text)
     count = query_count(text) if wanted is Want.LIST else None
@@ -203,4 +210,5 @@ def parse(
         nearest(vector) if vector is not None and nearest is not None else None,
         bridged_vector,
         bridged,
+        parts,
     )

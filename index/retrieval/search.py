@@ -173,12 +173,27 @@ class Searcher:
     def dense_scores(self, query: Query) -> np.ndarray:
         """Cosine of each passage's best unit (with the question's colloquial words bridged, where it has
         any); passages with no unit among the candidates get 0."""
-        scores = np.zeros(len(self.passages), dtype=np.float32)
         assert query.nearest is not None, "parse the query with dense=True"
-        rows, sims = query.bridged if query.bridged is not None else query.nearest
+        return self._best_units(*(query.bridged if query.bridged is not None else query.nearest))
+
+    def _best_units(self, rows: np.ndarray, sims: np.ndarray) -> np.ndarray:
+        """The cosine of each passage's best unit among the `rows` found; 0 for the others."""
+        scores = np.zeros(len(self.passages), dtype=np.float32)
         found = rows >= 0
-        np.maximum.at(scores, self.unit_rows[rows[found]], sims[found])  # the best unit per passage
+        np.maximum.at(scores, self.unit_rows[rows[found]], sims[found])
         return scores
+
+    def part_scores(self, query: Query) -> np.ndarray:
+        """For a question asked in several parts, how near each passage comes to all of them: the mean
+        over the parts of its best unit's cosine below the best passage's (the farthest unit found where
+        none of its units is); 0 for every passage of a question asked in one."""
+        total = np.zeros(len(self.passages), dtype=np.float64)
+        for rows, sims in query.parts:
+            best = self._best_units(rows, sims)
+            found = sims[rows >= 0]
+            floor = float(found.min()) if len(found) else 0.0
+            total += np.where(best > 0, best, floor) - float(best.max())
+        return total / len(query.parts) if query.parts else total
 
     def unit_cosines(self, query: Query, k: int) -> np.ndarray:
         """The cosines of the k sentence units nearest the question (among the DENSE_CANDIDATES nearest
@@ -223,6 +238,7 @@ class Searcher:
             heading=self.heading.scores(query.terms),
             chars=self.chars.scores(query.bigrams),
             dense=self.dense_scores(query),
+            parts=self.part_scores(query),
             allowed=allowed,
         )
 
