@@ -178,16 +178,17 @@ def parse(
     phrases = {
         a + b: weights.get(a, 0.0) + weights.get(b, 0.0) for a, b in pairwise(words) if a + b in about.lower()
     }
-    vector = embed(text) if embed is not None else None
     # The documents' wordings of its colloquial words (绿卡 → 永久居留资格, 长期居留许可); every synonym
     # key is a key word, so they are read off `words` without segmenting the question again.
     extra = list(dict.fromkeys(wording for word in words for wording in synonyms().get(word, ())))
-    bridged = bridged_vector = None
-    if extra and embed is not None and nearest is not None:
-        bridged_vector = embed(f"{text}（{'，'.join(extra)}）")
-        bridged = nearest(bridged_vector)
-    parts = ()
+    vector = near = bridged = bridged_vector = None
+    parts: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
     if embed is not None and nearest is not None:
+        vector = embed(text)
+        near = nearest(vector)
+        if extra:
+            bridged_vector = embed(f"{text}（{'，'.join(extra)}）")
+            bridged = nearest(bridged_vector)
         parts = tuple(nearest(embed(part)) for part in question_parts(text))
     content = set(content_bigrams(about))
     wanted = want(text)
@@ -207,7 +208,7 @@ def parse(
         dict(Counter(bigrams(about))),
         sum(p in pairs.vocab for p in content) / len(content) if content else 0.0,
         vector,
-        nearest(vector) if vector is not None and nearest is not None else None,
+        near,
         bridged_vector,
         bridged,
         parts,
